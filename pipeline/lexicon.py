@@ -1,0 +1,70 @@
+"""Language data lives in ``models/`` as YAML/JSON; this module loads it once and validates it.
+
+Code holds the structure, data holds the words. Every loader checks the shape of
+what it reads and says what it expected and what it found.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+
+
+class LexiconError(ValueError):
+    """A data file under models/ does not have the shape the code expects."""
+
+
+def models_path(name: str) -> Path:
+    """Path of a file under models/ (packaged beside the code, or in a source checkout)."""
+    packaged = Path(__file__).resolve().parent / "models" / name
+    return packaged if packaged.exists() else MODELS_DIR / name
+
+
+@functools.lru_cache(maxsize=None)
+def load_data(name: str) -> Any:
+    """Parse models/<name> (YAML or JSON) once per process."""
+    path = models_path(name)
+    if not path.exists():
+        raise LexiconError(f"{name}: expected a data file at {path}, found none")
+    with path.open(encoding="utf-8") as handle:
+        if path.suffix == ".json":
+            return json.load(handle)
+        return yaml.safe_load(handle)
+
+
+def require_keys(name: str, data: Any, keys: Iterable[str]) -> dict:
+    """Check that ``data`` is a mapping holding ``keys``; return it."""
+    if not isinstance(data, dict):
+        raise LexiconError(f"{name}: expected a mapping, found {type(data).__name__}")
+    missing = [k for k in keys if k not in data]
+    if missing:
+        raise LexiconError(f"{name}: expected keys {sorted(keys)}, missing {missing}")
+    return data
+
+
+def require_str_list(name: str, key: str, value: Any) -> list[str]:
+    """Check that ``value`` is a non-empty list of non-empty strings."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise LexiconError(f"{name}: {key} expected a non-empty list of strings, found {value!r:.80}")
+    return value
+
+
+def require_str_map(name: str, key: str, value: Any, value_type: type | tuple = str) -> dict:
+    """Check that ``value`` maps strings to ``value_type``."""
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, value_type) for k, v in value.items()):
+        raise LexiconError(f"{name}: {key} expected a mapping of strings to {value_type}, found {value!r:.80}")
+    return value
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first (so 万亿 wins over 万)."""
+    import regex
+
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(regex.escape(w) for w in unique)

@@ -1,0 +1,50 @@
+"""What every recogniser component shares: the Doc extensions and how mentions land on a Doc."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from spacy.tokens import Doc
+
+from pipeline.document import Mention
+
+DOC_EXTENSIONS = {
+    "doc_id": None,        # str: the article's id
+    "pub_date": None,      # datetime.date: publication date (resolves 今年, 去年…)
+    "locale_currency": None,  # ISO code bare 元 stands for (CNY, TWD, HKD); None = infer
+    "mentions": None,      # list[Mention], exact char offsets into doc.text
+    "facts": None,         # list[Fact]
+}
+
+
+def register_extensions() -> None:
+    """Declare the Doc extensions once (idempotent)."""
+    for name, default in DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+register_extensions()
+
+
+def doc_mentions(doc: Doc, mention_type: str | None = None) -> list[Mention]:
+    """The mentions already on ``doc`` (of one type, or all), in text order."""
+    mentions = doc._.mentions or []
+    if mention_type is None:
+        return list(mentions)
+    return [m for m in mentions if m.type == mention_type]
+
+
+def add_mentions(doc: Doc, mentions: Iterable[Mention], mention_type: str) -> Doc:
+    """Put ``mentions`` on the Doc: exact records in doc._.mentions, token-aligned spans in doc.spans."""
+    new = sorted(mentions, key=lambda m: (m.start, m.end))
+    kept = [m for m in (doc._.mentions or []) if m.type != mention_type]
+    doc._.mentions = sorted(kept + new, key=lambda m: (m.start, -m.end, m.type))
+    spans = []
+    for mention in new:
+        span = doc.char_span(mention.start, mention.end, label=mention_type, alignment_mode="expand")
+        if span is not None:
+            if mention.type == "company" and mention.name:
+                span.id_ = mention.name
+            spans.append(span)
+    doc.spans[mention_type] = spans
+    return doc
