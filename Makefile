@@ -7,7 +7,7 @@ ARTICLES ?= samples
 GOLD ?= samples/gold.jsonl
 EVAL_OUT ?= out/eval
 
-.PHONY: run test eval lint bench clean
+.PHONY: run test eval lint bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
+
+bench-peers: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[peers]'
+	$(BIN)/python bench/compare_peers.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -2,7 +2,8 @@
 
 Inputs: ``.md .markdown .txt .html .htm .jsonl`` files, found recursively in
 folders (sorted by relative path; hidden files/folders and other extensions
-skipped; a file named directly is read whatever its extension). The format is
+skipped, and so are README-style documentation and gold/prediction JSONL files;
+a file named directly is read whatever its extension). The format is
 read from the content: YAML front matter, then a markdown/plain or HTML body; a
 full HTML page; plain text. A ``.jsonl`` file holds one article per line
 (``id``, ``text``, optional ``title``, ``date``, ``url``).
@@ -97,10 +98,30 @@ def _walk(root: Path) -> list[tuple[Path, Path]]:
                 if real not in visited:
                     visited.add(real)
                     pending.append(path)
-            elif path.suffix.lower() in SUPPORTED_EXTENSIONS:
+            elif path.suffix.lower() in SUPPORTED_EXTENSIONS and not _is_companion_file(path):
                 files.append(path)
     files.sort(key=lambda p: p.relative_to(root).as_posix())
     return [(file, root) for file in files]
+
+
+# Files that travel with article folders but are not articles: documentation, and gold or
+# prediction JSONL (records with facts/mentions and no text). A file named directly is still read.
+DOCUMENTATION_STEMS = frozenset(("readme", "changelog", "license", "licence", "notes"))
+ANNOTATION_KEYS = frozenset(("facts", "mentions", "span", "companies"))
+
+
+def _is_companion_file(path: Path) -> bool:
+    if path.stem.casefold() in DOCUMENTATION_STEMS:
+        return True
+    if path.suffix.lower() != ".jsonl":
+        return False
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(1_000_000)
+        record = json.loads(first.decode("utf-8-sig"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and "text" not in record and bool(ANNOTATION_KEYS & record.keys())
 
 
 def _is_dir(entry: os.DirEntry) -> bool:

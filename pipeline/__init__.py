@@ -1,0 +1,74 @@
+"""capex-pipeline: Chinese financial news → reviewed, measured capex facts.
+
+    import pipeline
+    nlp = pipeline.load()                         # the spaCy Language
+    result = pipeline.extract(text, date="2025-02-08", doc_id="a1")
+    result.facts, result.mentions                 # Fact / Mention records
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from spacy.language import Language
+
+from pipeline.document import Document, Fact, Mention
+
+__version__ = "0.1.0"
+__all__ = ["load", "extract", "run_document", "Extraction", "Document", "Fact", "Mention", "__version__"]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    doc_id: str | None
+    facts: list[Fact]
+    mentions: list[Mention]
+
+    def to_json(self) -> dict:
+        return {"doc_id": self.doc_id,
+                "facts": [f.to_json() for f in self.facts],
+                "mentions": [m.to_json(self.doc_id) for m in self.mentions]}
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> Language:
+    """The capex spaCy pipeline (built once per process)."""
+    from pipeline.segment import load_nlp
+
+    return load_nlp()
+
+
+def run_document(document: Document, nlp: Language | None = None) -> Extraction:
+    """Run the pipeline over one ingested Document."""
+    from pipeline.recognize.base import register_extensions
+
+    register_extensions()
+    nlp = nlp or load()
+    doc = nlp.make_doc(document.text)
+    doc._.doc_id = document.doc_id
+    doc._.pub_date = document.date
+    doc._.locale_currency = _locale_currency(document)
+    doc._.mentions = []
+    boilerplate = document.meta.get("boilerplate") or []
+    for name, component in nlp.pipeline:
+        if name == "capex_facts":  # photo credits and copyright footers are not the article
+            doc._.mentions = [m for m in doc._.mentions if not _inside(m, boilerplate)]
+        doc = component(doc)
+    mentions = [m for m in doc._.mentions if not _inside(m, boilerplate)]
+    return Extraction(document.doc_id, list(doc._.facts or []), mentions)
+
+
+def extract(text: str, date: str | dt.date | None = None, doc_id: str | None = None) -> Extraction:
+    """Facts and mentions for one cleaned text, published on ``date`` (resolves 今年, 去年…)."""
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date[:10])
+    return run_document(Document(doc_id=doc_id or "text", text=text, date=date))
+
+
+def _locale_currency(document: Document) -> str | None:
+    return {"CN": "CNY", "TW": "TWD", "HK": "HKD"}.get(document.meta.get("locale"))
+
+
+def _inside(mention: Mention, ranges) -> bool:
+    return any(start <= mention.start and mention.end <= end for start, end in ranges)

@@ -1,0 +1,1 @@
+"""The fact stage's parts: cue lexicon (cues), per-amount readings (reading), merging (merge)."""

@@ -1,0 +1,103 @@
+"""Is an amount a capex figure, and what role does it play in its sentence?
+
+An amount is bound to capex when a capex trigger reaches it with no negative term
+(revenue, profit, acquisition…) in between, or when a negative-free trigger follows it in
+its own clause (60万亿韩元的生产基础设施). Its role is `base` when it is the object of a
+comparison (较2024年的297.6亿美元), else `subject`.
+"""
+from __future__ import annotations
+
+from pipeline.document import Mention
+from pipeline.facts.context import ArticleContext
+from pipeline.facts.cues import Cue, find_cues, has_cue
+from pipeline.sentences import Segment
+
+# 73万亿的研发和60万亿的生产设施: a coordinator starts the next amount's own stretch.
+COORDINATORS = "和及与與、"
+
+# How far a base marker may stand before the amount it governs (较2024年同期资本支出112.3亿).
+BASE_REACH = 16
+
+
+def sentence_triggers(ctx: ArticleContext, sentence: Segment) -> list[Cue]:
+    """Capex triggers in a sentence: strong terms, and spending verbs when a capex object is present."""
+    strong = find_cues(ctx.masked, "strong_triggers", sentence.start, sentence.end)
+    if has_cue(ctx.masked, "capex_objects", sentence.start, sentence.end):
+        verbs = find_cues(ctx.masked, "spending_verbs", sentence.start, sentence.end)
+        objects = find_cues(ctx.masked, "capex_objects", sentence.start, sentence.end)
+        strong = strong + verbs + objects
+    return sorted(strong, key=lambda c: c.start)
+
+
+def local_window(ctx: ArticleContext, money: Mention, sentence: Segment) -> tuple[int, int]:
+    """The amount's own stretch of text: from the previous amount or clause start to the next."""
+    moneys = [m for m in ctx.of_type("money", sentence.start, sentence.end) if not ctx.is_conversion(m)]
+    left = max([m.end for m in moneys if m.end <= money.start] + [ctx.clause_start(money.start, sentence.start)])
+    joiners = [left] + [i + 1 for i in range(left, money.start) if ctx.text[i] in COORDINATORS]
+    right = min([m.start for m in moneys if m.start >= money.end] + [ctx.clause_end(money.end, sentence.end)])
+    return max(joiners), right
+
+
+def is_blocked(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: list[Cue]) -> bool:
+    """A negative term in the amount's own stretch, or between its trigger and it, blocks it."""
+    left, right = local_window(ctx, money, sentence)
+    trigger_spans = [(c.start, c.end) for c in triggers]
+    for cue in find_cues(ctx.masked, "negative_terms", left, right):
+        if not any(s <= cue.start < e for s, e in trigger_spans):
+            return True
+    before = [c for c in triggers if c.end <= money.start]
+    if before:
+        between = find_cues(ctx.masked, "negative_terms", max(before[-1].end, left), money.start)
+        return any(not any(s <= c.start < e for s, e in trigger_spans) for c in between)
+    return False
+
+
+def is_bound(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: list[Cue]) -> bool:
+    """A trigger before the amount in the sentence, or after it in its own clause, and nothing blocking."""
+    if not triggers or is_blocked(ctx, money, sentence, triggers):
+        return False
+    if any(c.end <= money.start for c in triggers):
+        return True
+    clause_end = ctx.clause_end(money.end, sentence.end)
+    return any(money.end <= c.start < clause_end for c in triggers)
+
+
+def is_increase_by(ctx: ArticleContext, money: Mention, sentence: Segment) -> bool:
+    """再增加约86亿元 / 增加了100亿美元: the amount is a step, not the level."""
+    left = ctx.clause_start(money.start, sentence.start)
+    cues = find_cues(ctx.masked, "increase_by", left, money.start)
+    if not cues:
+        return _follows_increase(ctx, money, left)
+    gap = ctx.text[cues[-1].end:money.start]
+    levels = find_cues(ctx.masked, "level_verbs", cues[-1].start, money.start)
+    if any(c.start >= cues[-1].start for c in levels if c.text in ("至", "到") or len(c.text) > 1):
+        return False
+    return len(gap) <= 6 and not any(ch.isdigit() for ch in gap)
+
+
+def _follows_increase(ctx: ArticleContext, money: Mention, clause_start: int) -> bool:
+    """增加约86亿元及2027年约67亿元: an amount coordinated with an increase step is a step too."""
+    previous = [m for m in ctx.of_type("money", clause_start, money.start)]
+    if not previous:
+        return False
+    joint = ctx.text[previous[-1].end:money.start]
+    if not any(word in joint for word in ("及", "和", "与", "與", "、")):
+        return False
+    fake_sentence = Segment(clause_start, money.start, "")
+    return is_increase_by(ctx, previous[-1], fake_sentence)
+
+
+def amount_role(ctx: ArticleContext, money: Mention, sentence: Segment) -> str:
+    """'base' when a comparison marker governs the amount (较…的X, 比去年的X), else 'subject'."""
+    left = ctx.clause_start(money.start, sentence.start)
+    markers = find_cues(ctx.masked, "base_markers", left, money.start)
+    if not markers:
+        return "subject"
+    marker = markers[-1]
+    between = ctx.text[marker.end:money.start]
+    if len(between) > BASE_REACH or has_cue(ctx.masked, "level_verbs", marker.end, money.start) and \
+            any(w in between for w in ("增至", "达到", "達到", "增加至", "升至")):
+        return "subject"
+    if ctx.of_type("percent", marker.end, money.start):
+        return "subject"
+    return "base"

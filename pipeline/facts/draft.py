@@ -1,0 +1,37 @@
+"""A fact while it is being assembled: the Fact fields plus where they came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.document import Amount, Change, Evidence, Fact, Mention, Period
+
+
+@dataclass
+class Draft:
+    companies: tuple[str, ...] | None
+    amount: Amount | None
+    change: Change | None
+    period: Period | None
+    status: str
+    source: str | None
+    scope: str | None
+    evidence: Evidence
+    rule: str
+    confidence: float
+    money: Mention | None = None
+    role: str = "subject"
+    sentence_index: int = 0
+    group_text: str | None = None
+    places: frozenset = frozenset()
+    notes: list[str] = field(default_factory=list)
+
+    def to_fact(self, doc_id: str | None) -> Fact:
+        companies = self.companies or ((self.group_text,) if self.group_text else ())
+        return Fact(doc_id=doc_id, companies=tuple(sorted(companies)), amount=self.amount,
+                    change=self.change, period=self.period, status=self.status, source=self.source,
+                    scope=self.scope, evidence=self.evidence, confidence=self.confidence, rule=self.rule)
+
+
+def amount_of(money: Mention) -> Amount:
+    return Amount(value=money.value, currency=money.currency, qualifier=money.qualifier or "exact",
+                  text=money.text, value_high=money.value_high)

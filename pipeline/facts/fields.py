@@ -1,0 +1,166 @@
+"""The fields of one capex reading: who spends, for which period, in what status, says who.
+
+Each picker looks in the amount's clause first, then in the sentence before it, and
+returns None when the text does not say (the caller then carries context forward).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.company_table import load_company_table
+from pipeline.document import Mention, Period
+from pipeline.facts.binding import BASE_REACH
+from pipeline.facts.context import ArticleContext
+from pipeline.facts.cues import find_cues
+from pipeline.sentences import Segment
+
+ENUMERATION_JOINERS = set("、，,和与與及跟 \u3000")
+
+
+def is_source_org(name: str) -> bool:
+    """Media, research firms and banks cited as sources are never the spender."""
+    return load_company_table().is_source(name)
+
+
+def pick_companies(ctx: ArticleContext, position: int, sentence: Segment) -> tuple[str, ...] | None:
+    """Spender(s) for a figure at ``position``: the nearest company or group before it in the sentence."""
+    companies = [m for m in ctx.of_type("company", sentence.start, position) if not is_source_org(m.name)]
+    groups = [g for g in ctx.groups_in(sentence.start, position)]
+    last_company = companies[-1] if companies else None
+    last_group = groups[-1] if groups else None
+    if last_group is not None and (last_company is None or last_group.end >= last_company.end
+                                   or last_group.start <= last_company.start < last_group.end):
+        if last_group.members:
+            return tuple(sorted(set(last_group.members)))
+        if last_company is not None and last_group.start <= last_company.start:
+            return enumeration(ctx, companies)
+        return None
+    if last_company is None:
+        return None
+    return enumeration(ctx, companies)
+
+
+def enumeration(ctx: ArticleContext, companies: list[Mention]) -> tuple[str, ...]:
+    """The last company and those listed with it (Alphabet、Meta、微软 / 亚马逊和微软)."""
+    names = [companies[-1].name]
+    for previous, current in zip(reversed(companies[:-1]), reversed(companies[1:])):
+        gap = ctx.text[previous.end:current.start]
+        if gap and set(gap) <= ENUMERATION_JOINERS and len(gap) <= 2:
+            names.append(previous.name)
+        else:
+            break
+    return tuple(sorted(set(names)))
+
+
+def is_base_period(ctx: ArticleContext, period: Mention, floor: int) -> bool:
+    """较2024年 / 比上年 / 2024年的近3倍: a period that names a comparison base."""
+    left = max(floor, period.start - 6)
+    markers = find_cues(ctx.masked, "base_markers", left, period.start)
+    if markers:
+        return True
+    after = ctx.text[period.end:period.end + 8]
+    return after.startswith("的") and "倍" in after
+
+
+def pick_period(ctx: ArticleContext, money_start: int, money_end: int, sentence: Segment,
+                role: str) -> Mention | None:
+    """The period an amount is for: nearest before it in its clause, then in the sentence."""
+    clause = ctx.clause_start(money_start, sentence.start)
+    periods = ctx.of_type("period", sentence.start, money_start)
+    if role == "base":
+        local = [p for p in periods if p.start >= clause and money_start - p.end <= BASE_REACH + 4]
+        return local[-1] if local else None
+    own = [p for p in periods if not is_base_period(ctx, p, clause if p.start >= clause else sentence.start)]
+    in_clause = [p for p in own if p.start >= clause]
+    if in_clause:
+        return in_clause[-1]
+    if own:
+        return own[-1]
+    after = ctx.of_type("period", money_end, ctx.clause_end(money_end, sentence.end))
+    after = [p for p in after if not is_base_period(ctx, p, money_end)]
+    return after[0] if after else None
+
+
+def period_of(mention: Mention | None) -> Period | None:
+    if mention is None:
+        return None
+    return Period(mention.period_start, mention.period_end, bool(mention.fiscal), mention.text)
+
+
+def pick_status(ctx: ArticleContext, position: int, sentence: Segment, period: Period | None,
+                role: str = "subject") -> str:
+    """Cues near the figure decide, with a reported period that is already over meaning actual.
+
+    Order: a strong plan cue (计划, 预算) or a forecast cue in the figure's own clause; a period
+    that ended before publication (actual); a forecast cue earlier in the sentence (德罗洛预测称…
+    将达到); a weak plan cue (将); an actual cue; else actual for past, forecast for open periods.
+    """
+    clause = ctx.clause_start(position, sentence.start)
+    clause_end = ctx.clause_end(position, sentence.end)
+    past = _is_past(ctx, period)
+    if role == "base":
+        return "actual" if past is not False else "forecast"
+    own = _status_cues(ctx, clause, clause_end)
+    if own.get("forecast") or own.get("plan_strong"):
+        return "forecast" if own.get("forecast") else "plan"
+    if past:
+        return "actual"
+    before = _status_cues(ctx, sentence.start, position)
+    if before.get("forecast"):
+        return "forecast"
+    if own.get("plan_weak") or before.get("plan_strong") or before.get("plan_weak"):
+        return "plan"
+    if own.get("actual") or before.get("actual"):
+        return "actual"
+    if past is False:
+        return "forecast"
+    return "plan"
+
+
+WEAK_PLAN = {"将", "將", "宣布", "公告", "决定", "決定", "准备", "準備"}
+
+
+def _status_cues(ctx: ArticleContext, start: int, end: int) -> dict[str, bool]:
+    plan = find_cues(ctx.masked, "plan_cues", start, end)
+    actual = find_cues(ctx.masked, "actual_cues", start, end)
+    return {"forecast": bool(find_cues(ctx.masked, "forecast_cues", start, end)),
+            "plan_strong": any(c.text not in WEAK_PLAN for c in plan),
+            "plan_weak": any(c.text in WEAK_PLAN for c in plan),
+            "actual": any(len(c.text) > 1 or c.text in ("达", "達") for c in actual)}
+
+
+def _is_past(ctx: ArticleContext, period: Period | None) -> bool | None:
+    """True when the period ended before the publication month, False when not, None unknown."""
+    if period is None or not period.end or ctx.pub_date is None:
+        return None
+    return _month_index(period.end) < _month_index(ctx.pub_date)
+
+
+def _month_index(value: str | dt.date) -> int:
+    if isinstance(value, dt.date):
+        return value.year * 12 + value.month - 1
+    year, month = value.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def _is_media(table, name: str) -> bool:
+    """News agencies and papers report figures; they are not the figure's source."""
+    company = table.by_name(name) or table.lookup(name)
+    return company is not None and getattr(company, "kind", "") == "media"
+
+
+def pick_source(ctx: ArticleContext, position: int, sentence: Segment) -> str | None:
+    """Who states the figure: a cited research firm or bank (据X统计, X预测称), or 'analysts'."""
+    before = ctx.of_type("company", sentence.start, position)
+    table = load_company_table()
+    names = []
+    for mention in before:
+        if not table.is_source(mention.name) or _is_media(table, mention.name):
+            continue
+        if mention.name not in names:
+            names.append(mention.name)
+    if names:
+        return ", ".join(names)
+    if find_cues(ctx.masked, "analyst_words", sentence.start, position):
+        return "analysts"
+    return None

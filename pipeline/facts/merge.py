@@ -1,0 +1,110 @@
+"""One fact per distinct (companies, period, amount): restatements merge, and a change
+stated without an amount folds into the amount it describes."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pipeline.facts.draft import Draft
+
+AMOUNT_TOLERANCE = Decimal("0.005")
+
+
+def merge_drafts(drafts: list[Draft]) -> list[Draft]:
+    """Merge restatements, then fold amount-less changes into their amounts, dropping orphans."""
+    with_amount: list[Draft] = []
+    for draft in (d for d in drafts if d.amount is not None):
+        twin = next((kept for kept in with_amount if _same_fact(kept, draft)), None)
+        if twin is None:
+            with_amount.append(draft)
+        else:
+            with_amount[with_amount.index(twin)] = _combine(twin, draft)
+    result = list(with_amount)
+    for draft in (d for d in drafts if d.amount is None):
+        target = _fold_target(result, draft)
+        if target is not None:
+            if target.change is None:
+                result[result.index(target)] = _with_change(target, draft)
+        elif draft.companies and not any(_same_change(kept, draft) for kept in result):
+            result.append(draft)
+    return result
+
+
+def _overlap(a: Draft, b: Draft) -> bool:
+    if a.companies and b.companies:
+        return bool(set(a.companies) & set(b.companies))
+    return False
+
+
+def _end_year(draft: Draft) -> int | None:
+    if draft.period is None or not draft.period.end:
+        return None
+    return int(draft.period.end[:4])
+
+
+def _years_agree(a: Draft, b: Draft) -> bool:
+    ya, yb = _end_year(a), _end_year(b)
+    return ya is None or yb is None or ya == yb
+
+
+def _close(x: Decimal | None, y: Decimal | None) -> bool:
+    if x is None or y is None:
+        return False
+    return abs(x - y) <= AMOUNT_TOLERANCE * max(abs(x), abs(y))
+
+
+def _same_amount(a: Draft, b: Draft) -> bool:
+    if a.amount.currency != b.amount.currency:
+        return False
+    ends_a = {a.amount.value, a.amount.value_high} - {None}
+    ends_b = {b.amount.value, b.amount.value_high} - {None}
+    return any(_close(x, y) for x in ends_a for y in ends_b)
+
+
+def _same_fact(a: Draft, b: Draft) -> bool:
+    companies_agree = _overlap(a, b) or (a.companies == b.companies)
+    elsewhere = bool(a.places and b.places and not a.places & b.places)
+    return companies_agree and _years_agree(a, b) and _same_amount(a, b) and not elsewhere
+
+
+def _richness(draft: Draft) -> tuple:
+    amount = draft.amount
+    return (amount is not None and amount.value_high is not None, draft.change is not None,
+            draft.period is not None and len(draft.period.text), draft.companies is not None)
+
+
+def _combine(a: Draft, b: Draft) -> Draft:
+    """Keep the richer statement; fill what it lacks from the other."""
+    primary, other = (b, a) if _richness(b) > _richness(a) else (a, b)
+    primary.change = primary.change or other.change
+    primary.period = primary.period or other.period
+    primary.source = primary.source or other.source
+    primary.companies = primary.companies or other.companies
+    primary.confidence = min(1.0, max(primary.confidence, other.confidence) + 0.05)
+    primary.notes.append(f"merged with sentence {other.sentence_index}")
+    return primary
+
+
+def _fold_target(kept: list[Draft], draft: Draft) -> Draft | None:
+    """The amount fact a change-only statement describes: same spender (or an unnamed group
+    beside a multi-company fact) and the same period year; the larger level for a rise."""
+    candidates = [k for k in kept if _years_agree(k, draft) and k.amount is not None and (
+        _overlap(k, draft) or (not draft.companies and k.companies and len(k.companies) > 1))]
+    if draft.period is not None:
+        exact = [k for k in candidates if _end_year(k) == _end_year(draft)]
+        candidates = exact or candidates
+    if not candidates:
+        return None
+    rising = draft.change is not None and draft.change.value >= 0
+    return max(candidates, key=lambda k: k.amount.value if rising else -k.amount.value)
+
+
+def _with_change(target: Draft, draft: Draft) -> Draft:
+    target.change = draft.change
+    target.notes.append(f"change from sentence {draft.sentence_index}")
+    return target
+
+
+def _same_change(a: Draft, b: Draft) -> bool:
+    return (a.amount is None and _overlap(a, b) and _years_agree(a, b)
+            and a.change is not None and b.change is not None
+            and abs(a.change.value - b.change.value) <= Decimal("0.005"))

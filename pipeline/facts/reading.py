@@ -1,0 +1,179 @@
+"""Readings of one sentence: each capex amount (or amount-less change) as a Draft.
+
+Strategies, tried per sentence in this order (their names land in Fact.rule):
+- ``trigger``: the sentence names capex (资本支出, 投资…建设数据中心) and an amount is bound to it;
+- ``continuation``: the sentence names no capex term but continues the previous capex
+  sentence (预计Meta增至650亿美元) with no negative term around the amount;
+- ``change_only``: a capex sentence gives a change but no amount (资本开支同比增长89%);
+- ``change_followup``: 这比上年增长了72.8% adds a change to the previous sentence's fact.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from pipeline.document import Evidence, Mention, Period
+from pipeline.facts import binding, changes, fields
+from pipeline.facts.context import ArticleContext
+from pipeline.facts.cues import Cue, find_cues, has_cue
+from pipeline.facts.draft import Draft, amount_of
+from pipeline.sentences import Segment
+
+CONFIDENCE = {"trigger": 0.85, "continuation": 0.6, "change_only": 0.55, "change_followup": 0.6}
+
+
+@dataclass
+class ReadingState:
+    """What carries from one sentence to the next: the last capex sentence's spender and period."""
+    companies: tuple[str, ...] | None = None
+    period: Period | None = None
+    period_index: int = -10
+    source: str | None = None
+    last_index: int = -10
+    last_drafts: list[Draft] = field(default_factory=list)
+
+
+def read_sentence(ctx: ArticleContext, index: int, sentence: Segment, state: ReadingState) -> list[Draft]:
+    triggers = binding.sentence_triggers(ctx, sentence)
+    follows = state.last_index == index - 1
+    if triggers:
+        drafts = read_amounts(ctx, index, sentence, triggers, state, "trigger")
+    elif follows and state.last_drafts:
+        drafts = read_amounts(ctx, index, sentence, [], state, "continuation")
+        if not drafts and add_followup_change(ctx, sentence, state):
+            state.last_index = index
+    else:
+        drafts = []
+    if triggers or drafts:
+        state.last_index = index
+        state.last_drafts = drafts or state.last_drafts
+        _remember(ctx, index, sentence, drafts, state)
+    elif has_cue(ctx.masked, "spending_verbs", sentence.start, sentence.end):
+        _remember(ctx, index, sentence, drafts, state)  # 计划在2030年前投资…: context for the next sentence
+    return drafts
+
+
+def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: list[Cue],
+                 state: ReadingState, rule: str) -> list[Draft]:
+    moneys = [m for m in ctx.of_type("money", sentence.start, sentence.end) if not ctx.is_conversion(m)]
+    drafts = []
+    for money in moneys:
+        if not _accepts(ctx, money, sentence, triggers, rule):
+            continue
+        role = binding.amount_role(ctx, money, sentence)
+        drafts.append(_draft(ctx, index, sentence, money, role, triggers, state, rule))
+    subjects = [d.money for d in drafts if d.role == "subject"]
+    owned = changes.assign_changes(ctx, sentence, subjects, changes.sentence_changes(ctx, sentence))
+    for draft in drafts:
+        if draft.role == "subject" and draft.money.start in owned:
+            draft.change = changes.change_value(ctx, owned[draft.money.start])
+    if not drafts and rule == "trigger":
+        drafts = _change_only(ctx, index, sentence, triggers, state)
+    return drafts
+
+
+def _accepts(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: list[Cue], rule: str) -> bool:
+    if binding.is_increase_by(ctx, money, sentence):
+        return False
+    if rule == "trigger":
+        return binding.is_bound(ctx, money, sentence, triggers)
+    if has_cue(ctx.masked, "negative_terms", sentence.start, sentence.end):
+        return False
+    left = ctx.clause_start(money.start, sentence.start)
+    return has_cue(ctx.masked, "level_verbs", left, money.start) or \
+        has_cue(ctx.masked, "reference_words", sentence.start, money.start) or \
+        ctx.text[sentence.start:sentence.start + 2] in ("这一", "這一", "此笔", "该笔", "這筆")
+
+
+def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, role: str,
+           triggers: list[Cue], state: ReadingState, rule: str) -> Draft:
+    companies = fields.pick_companies(ctx, money.start, sentence)
+    inherited = companies is None
+    companies = companies or state.companies or _recent_company(ctx, sentence.start)
+    period_mention = fields.pick_period(ctx, money.start, money.end, sentence, role)
+    carried = state.period if role == "subject" and state.period_index >= index - 1 else None
+    period = fields.period_of(period_mention) or carried
+    status = fields.pick_status(ctx, money.start, sentence, period, role)
+    source = fields.pick_source(ctx, money.start, sentence) or (state.source if inherited else None)
+    scope = _scope(triggers, money)
+    group = _group_text(ctx, money.start, sentence)
+    confidence = CONFIDENCE[rule] - (0.15 if inherited else 0) - (0.1 if role == "base" else 0)
+    return Draft(companies=companies, amount=amount_of(money), change=None, period=period,
+                 status=status, source=source, scope=scope,
+                 evidence=Evidence(sentence.text, sentence.start, sentence.end), rule=rule,
+                 confidence=confidence, money=money, role=role, sentence_index=index, group_text=group,
+                 places=_places(sentence.text))
+
+
+def _change_only(ctx: ArticleContext, index: int, sentence: Segment, triggers: list[Cue],
+                 state: ReadingState) -> list[Draft]:
+    found = changes.sentence_changes(ctx, sentence)
+    if not found:
+        return []
+    change = found[0]
+    companies = fields.pick_companies(ctx, change.start, sentence)
+    period = fields.period_of(fields.pick_period(ctx, change.start, change.end, sentence, "subject"))
+    period = period or state.period
+    status = fields.pick_status(ctx, change.start, sentence, period)
+    return [Draft(companies=companies, amount=None, change=changes.change_value(ctx, change),
+                  period=period, status=status, source=fields.pick_source(ctx, change.start, sentence),
+                  scope=_scope(triggers, change), evidence=Evidence(sentence.text, sentence.start, sentence.end),
+                  rule="change_only", confidence=CONFIDENCE["change_only"], sentence_index=index,
+                  group_text=_group_text(ctx, change.start, sentence))]
+
+
+def add_followup_change(ctx: ArticleContext, sentence: Segment, state: ReadingState) -> bool:
+    """这比上年增长了72.8%: a change with no amount and no new spender updates the last fact."""
+    found = changes.sentence_changes(ctx, sentence)
+    if not found or ctx.of_type("company", sentence.start, sentence.end):
+        return False
+    target = next((d for d in reversed(state.last_drafts) if d.role == "subject"), None)
+    if target is None or target.change is not None:
+        return False
+    target.change = changes.change_value(ctx, found[0])
+    target.notes.append("change_followup")
+    return True
+
+
+def _remember(ctx: ArticleContext, index: int, sentence: Segment, drafts: list[Draft],
+              state: ReadingState) -> None:
+    subjects = [d for d in drafts if d.role == "subject"]
+    if subjects:
+        state.companies = subjects[-1].companies or state.companies
+        if subjects[-1].period is not None:
+            state.period, state.period_index = subjects[-1].period, index
+        state.source = subjects[-1].source
+        return
+    named = [m for m in ctx.of_type("company", sentence.start, sentence.end) if not fields.is_source_org(m.name)]
+    if named:
+        state.companies = (named[-1].name,)
+    periods = [p for p in ctx.of_type("period", sentence.start, sentence.end)
+               if not fields.is_base_period(ctx, p, sentence.start)]
+    if periods:
+        state.period, state.period_index = fields.period_of(periods[-1]), index
+
+
+def _recent_company(ctx: ArticleContext, before: int) -> tuple[str, ...] | None:
+    named = [m for m in ctx.of_type("company", 0, before) if not fields.is_source_org(m.name)]
+    return (named[-1].name,) if named else None
+
+
+# Named places (四川省宜宾市, 广东省肇庆市): two projects in different places are two facts
+# even when their amounts are equal.
+PLACE = regex.compile(r"\p{Han}{2,4}?(?<![上城股超门門开開收夜证證])(?:省|市|县|縣|州|邦)(?![场場值占佔民])")
+
+
+def _places(sentence: str) -> frozenset:
+    return frozenset(PLACE.findall(sentence))
+
+
+def _scope(triggers: list[Cue], anchor: Mention) -> str | None:
+    before = [c for c in triggers if c.end <= anchor.start]
+    chosen = before[-1] if before else (triggers[0] if triggers else None)
+    return chosen.text if chosen else None
+
+
+def _group_text(ctx: ArticleContext, position: int, sentence: Segment) -> str | None:
+    groups = ctx.groups_in(sentence.start, position)
+    return groups[-1].text if groups else None

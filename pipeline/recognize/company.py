@@ -1,0 +1,380 @@
+"""Company mentions, company groups (4家企业, 三大云厂商) and references (该公司).
+
+``find_companies(text)`` finds the table's aliases (longest first, with country prefixes
+and form suffixes: 美国美光公司 → Micron; 谷歌母公司Alphabet → Alphabet) and names the
+table does not know, by rule: a name before a stock code (欣興（3037）), a name with a
+company ending (…集团, …股份有限公司, …证券), a Latin name in a company context
+(投资公司DigitalBridge), and short forms an article introduces (下称“X”). Unknown names
+are canonicalised to Simplified Chinese and found again wherever they recur.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Sequence
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.company_table import load_company_table
+from pipeline.document import Mention
+from pipeline.recognize import company_rules as R
+from pipeline.recognize.base import add_mentions
+
+if not Doc.has_extension("groups"):
+    Doc.set_extension("groups", default=None)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of companies named together (4家企业, 三大云厂商); members resolved when enumerated."""
+
+    text: str
+    start: int
+    end: int
+    size: int | None
+    members: tuple[str, ...] = ()
+
+
+def _mention(text: str, start: int, end: int, name: str, **info) -> Mention:
+    return Mention(type="company", text=text[start:end], start=start, end=end, name=name, info=info)
+
+
+_PREFIX = regex.compile("(?:" + "|".join(sorted(R.COUNTRY_PREFIXES, key=len, reverse=True)) + r")$")
+# 中央社記者某某台北15日電 / 新华社北京3月1日电: a place, a day, then 电 (not the 电 of 三星电子).
+_DATELINE = regex.compile(r"^[^\n。，,；;]{0,20}?\d{1,2}日(?:电|電|讯|訊)")
+_CREDIT = regex.compile(r"^[）)]")
+
+
+def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
+    """A source in a dateline (中央社台北15日電) or a bracketed photo credit ((reuters))."""
+    before = text[max(0, start - 1):start]
+    if before in "（(" and before and _CREDIT.match(text[end:end + 1]):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    if len(line.strip()) <= 40 and not regex.search(r"[。，,！？；]|[称稱说說报道報導指出表示]", line):
+        return True  # a byline or credit line: 日本经济新闻（中文版：日经中文网）记者名
+    lead = text[line_start:start]
+    if len(lead) <= 6 and regex.fullmatch(r"[\s（(【\[「“\"]*(?:记者|記者)?[\s\p{Han}]{0,4}", lead) \
+            and _DATELINE.match(text[end:end + 24]):
+        return True
+    return False
+
+
+def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
+    forms = R.alias_matcher()[1]
+    bounds = None
+    mentions: list[Mention] = []
+    covered = 0
+    for start, candidates in R.iter_alias_hits(text):
+        if start < covered:
+            continue
+        for surface, company in candidates:
+            end = start + len(surface)
+            if R.inside(start, end, blocked) or not R.alias_allowed(surface, company, forms):
+                continue
+            if len(surface) <= 3 and regex.fullmatch(r"\p{Han}+", surface):
+                bounds = bounds if bounds is not None else R.token_boundaries(text)
+                if start not in bounds or end not in bounds:
+                    continue
+            break
+        else:
+            continue
+        covered = end
+        if company.is_source and _is_publisher_or_credit(text, start, end):
+            continue
+        # 谷歌母公司Alphabet: the brand and 母公司 join the parent's mention.
+        if mentions and text[mentions[-1].end:start] in ("母公司", "的母公司") and \
+                mentions[-1].end >= start - 4:
+            start = mentions.pop().start
+        else:
+            prefix = _PREFIX.search(text, max(0, start - 6), start)
+            if prefix:
+                bounds = bounds if bounds is not None else R.token_boundaries(text)
+                if prefix.start() in bounds:
+                    start = prefix.start()
+        suffix = R.FORM_SUFFIX.match(text, end)
+        if suffix and not R.FORM_SUFFIX.search(surface) and not _continues_word(text, suffix.end()):
+            end = suffix.end()
+        mentions.append(_mention(text, start, end, company.name, alias=surface))
+        covered = end
+    return mentions
+
+
+def _continues_word(text: str, pos: int) -> bool:
+    """True when the form suffix is the start of a longer word (公司债, 集团化)."""
+    return bool(regex.match(r"(?:债|債|化|内|內|级|級|层|層|型|制|製|治理|章程)", text[pos:pos + 2]))
+
+
+def _overlaps(start: int, end: int, mentions: Sequence[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+def _rule_mentions(text: str, known: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
+    found: list[Mention] = []
+
+    def add(start: int, end: int, name: str, rule: str) -> None:
+        if end - start < 2 or R.inside(start, end, blocked) or _overlaps(start, end, known + found):
+            return
+        found.append(_mention(text, start, end, name, rule=rule))
+
+    # (a) a name followed by a stock code: 欣興（3037）
+    for m in R.STOCK_CODE.finditer(text):
+        run = regex.search(r"[\p{Han}A-Za-z\-]{2,16}$", text[max(0, m.start() - 16):m.start()])
+        if not run:
+            continue
+        name = R.trailing_name(run.group())
+        if name and R.name_part_ok(name):
+            add(m.start() - len(name), m.start(), R.simplified(name), "stock_code")
+    # (b) a Latin name in a company context: 投资公司DigitalBridge, 新创企业Xyz
+    for m in regex.finditer(
+            r"(?:企业|企業|公司|集团|集團|初创|初創|新创|新創|厂商|廠商|巨头|巨頭|实验室|實驗室)\s*"
+            r"([A-Z][A-Za-z0-9]*(?:[\-'’&.]?[A-Za-z0-9]+)*(?:\s[A-Z][A-Za-z0-9]+){0,2})", text):
+        name = m.group(1).rstrip(".")
+        if len(name) >= 3 and regex.search(r"[a-z]", name) and regex.search(r"[A-Z].*[A-Za-z]", name):
+            add(m.start(1), m.start(1) + len(name), name, "latin_context")
+    # (d) a bare name between a descriptor and a verb: 厂商沪硅产业日前公告, 同行立昂微则…
+    stext = R.simplified(text)
+    for m in R.DESCRIBED_NAME.finditer(stext if len(stext) == len(text) else text):
+        name = m.group("name")
+        if R.name_part_ok(name) and not any(w in name for w in R.ROLE_WORDS) and all(
+                not _tag(w).startswith(_STOP_TAGS) for _, _, w in R.token_spans(name)):
+            add(m.start("name"), m.end("name"), R.simplified(text[m.start("name"):m.end("name")]), "described")
+    # (c) a CJK name with a company ending: …集团, …股份有限公司, …证券
+    for start, end, name in _suffix_names(text):
+        add(start, end, name, "suffix")
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab
+
+
+_NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "x", "eng")
+_WEAK_NAME_TAGS = ("nr", "nt", "nz", "j")
+_STOP_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "t", "a", "y", "e", "o", "w", "z", "b")
+
+
+def _tag(word: str) -> str:
+    if word in R.alias_matcher()[1]:
+        return "nt"
+    return _word_tags().get(word, "x")
+
+
+def _suffix_names(text: str):
+    stext = R.simplified(text)
+    tokens = R.token_spans(stext if len(stext) == len(text) else text)
+    for i, (s, e, word) in enumerate(tokens):
+        suffix = next((x for x in R.NAME_SUFFIXES if word.endswith(x)), None)
+        if suffix is None:
+            continue
+        strong = suffix in R.STRONG_SUFFIXES or suffix in ("证券", "證券", "银行", "銀行")
+        # the name part: the token's own head (if longer than the suffix) and name-like tokens before it
+        head = word[:-len(suffix)]
+        parts: list[str] = [head] if head else []
+        begin = s
+        j = i - 1
+        while j >= 0 and len("".join(parts)) < 6:
+            ps, pe, pw = tokens[j]
+            tag = _tag(pw)
+            if not regex.fullmatch(r"[\p{Han}A-Za-z]+", pw) or pw in R.LEFT_STOPS or pw in R.DESCRIPTORS \
+                    or tag.startswith(_STOP_TAGS):
+                break
+            if len("".join(parts)) + len(pw) > 8:
+                break
+            parts.insert(0, pw)
+            begin = ps
+            j -= 1
+        # strip a leading place word (美国DigitalBridge公司 → the place is a prefix)
+        while parts and parts[0] in R.PLACE_WORDS and len(parts) > 1:
+            parts.pop(0)
+        name_part = "".join(parts)
+        if not R.name_part_ok(name_part):
+            continue
+        if any(p in R.GENERIC_WORDS for p in parts[-1:]) and not strong:
+            continue
+        if not strong and (len(name_part) > 4 or not any(_tag(p).startswith(_WEAK_NAME_TAGS) for p in parts)):
+            continue
+        name_start = e - len(suffix) - len(name_part)
+        if name_start < begin:
+            continue
+        surface = text[name_start:e]
+        yield name_start, e, R.simplified(surface)
+
+
+_SHORT_FORM = regex.compile(
+    r"[（(]\s*(?:以下|下文)?(?:简称|簡稱|下称|下稱|称|稱)\s*[:：]?\s*[“「『\"']?([\p{Han}A-Za-z0-9]{2,10})[”」』\"']?\s*[)）]")
+
+
+def find_companies(text: str) -> list[Mention]:
+    """Company mentions in ``text`` with exact offsets and canonical names, in text order."""
+    blocked = R.blocked_spans(text) + R.footer_spans(text)
+    known = _alias_mentions(text, blocked)
+    found = _rule_mentions(text, known, blocked)
+    mentions = known + found
+    # short forms introduced by the article: …股份有限公司（下称“腾讯”）
+    aliases: dict[str, str] = {}
+    for m in _SHORT_FORM.finditer(text):
+        before = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 2]
+        if before:
+            aliases[m.group(1)] = before[-1].name
+    # unknown names (and introduced short forms) are found again wherever they recur
+    for m in found:
+        if m.info.get("rule") in ("stock_code", "latin_context", "described"):
+            aliases.setdefault(m.text, m.name)
+            core = m.text[len(_PREFIX.search(m.text[:6]).group()) if _PREFIX.search(m.text[:6]) else 0:]
+            aliases.setdefault(core, m.name)
+    extra: list[Mention] = []
+    for surface, name in aliases.items():
+        for occ in regex.finditer(regex.escape(surface), text):
+            if R.inside(occ.start(), occ.end(), blocked) or _overlaps(occ.start(), occ.end(), mentions + extra):
+                continue
+            if _is_latin_glued(text, occ.start(), occ.end()):
+                continue
+            extra.append(_mention(text, occ.start(), occ.end(), name, rule="repeat"))
+    return sorted(mentions + extra, key=lambda x: (x.start, x.end))
+
+
+def _is_latin_glued(text: str, start: int, end: int) -> bool:
+    return bool(regex.match(r"[A-Za-z0-9]", text[start - 1:start] or " ") and regex.match(r"[A-Za-z0-9]", text[start])) \
+        or bool(regex.match(r"[A-Za-z0-9]", text[end:end + 1] or " ") and regex.match(r"[A-Za-z0-9]", text[end - 1]))
+
+
+# ---------------------------------------------------------------- groups
+
+_NUM = r"(?:\d{1,2}|[一二两兩三四五六七八九十]{1,2})"
+_GROUP = regex.compile(
+    rf"(?P<num>{_NUM})\s*(?P<cls>家|大|个|個)\s*(?P<mod>[\p{{Han}}A-Za-z]{{0,6}}?)"
+    r"(?P<head>科技巨头|科技巨頭|科技企业|科技企業|科技公司|云厂商|雲廠商|云服务商|雲服務商|企业|企業|公司|巨头|巨頭|厂商|廠商|"
+    r"大厂|大廠|运营商|營運商|运营商|车企|車企|大行|银行|銀行|集团|集團|芯片厂|晶圆厂|晶圓廠)")
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_LIST_SEP = regex.compile(r"^\s*(?:、|，|,|和|与|與|及|以及|跟)\s*$")
+
+
+def _number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    if len(token) == 1:
+        return _CN_DIGITS.get(token)
+    if token[0] == "十":
+        return 10 + _CN_DIGITS.get(token[1], 0)
+    return None
+
+
+def _enumerations(text: str, companies: Sequence[Mention]) -> list[list[Mention]]:
+    """Runs of company mentions joined by 、/和/与 (each run in text order)."""
+    runs: list[list[Mention]] = []
+    ordered = sorted(companies, key=lambda m: m.start)
+    for m in ordered:
+        if runs and _LIST_SEP.match(text[runs[-1][-1].end:m.start]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def _names(run: Sequence[Mention]) -> tuple[str, ...]:
+    seen: list[str] = []
+    for m in run:
+        if m.name not in seen:
+            seen.append(m.name)
+    return tuple(seen)
+
+
+def find_groups(text: str, companies: Sequence[Mention]) -> list[Group]:
+    """Groups of companies (4家企业, 三大云厂商, 四家大行), members resolved when enumerated."""
+    runs = _enumerations(text, companies)
+    groups: list[Group] = []
+    for m in _GROUP.finditer(text):
+        if m.group("cls") == "大" and m.group("head") in ("银行", "銀行") and not m.group("mod"):
+            pass
+        size = _number(m.group("num"))
+        start, end = m.start(), m.end()
+        members: tuple[str, ...] = ()
+        # A、B、C等4家 / A、B、C三大科技企业: the list right before
+        before = [r for r in runs if 0 <= start - r[-1].end <= 3
+                  and regex.fullmatch(r"\s*(?:等|这|這|此|共|合计|合計)?\s*", text[r[-1].end:start])]
+        if before:
+            run = before[-1]
+            start = run[0].start
+            listed = _names(run)
+            if size is None or len(listed) == size:
+                members = listed
+            else:
+                members = _find_enumeration(runs, size, must=listed)
+        else:
+            prefix = _PREFIX.search(text, max(0, start - 6), start)
+            if prefix:
+                start = prefix.start()
+            # 4家企业（A、B、C、D）: the list in brackets right after
+            after = regex.match(r"\s*[（(]([^（）()]{2,80})[)）]", text[end:])
+            if after:
+                inner_start, inner_end = end + after.start(1), end + after.end(1)
+                inner = [c for c in companies if inner_start <= c.start and c.end <= inner_end]
+                if inner and (size is None or len(_names(inner)) == size):
+                    members = _names(inner)
+            if not members and size:
+                members = _find_enumeration(runs, size)
+        groups.append(Group(text=text[start:end], start=start, end=end, size=size, members=members))
+    return groups
+
+
+def _find_enumeration(runs: list[list[Mention]], size: int, must: Sequence[str] = ()) -> tuple[str, ...]:
+    for run in runs:
+        names = _names(run)
+        if len(names) == size and all(n in names for n in must):
+            return names
+    return ()
+
+
+# ---------------------------------------------------------------- references
+
+_SUBJECT_BEFORE = regex.compile(r"(?:^|[。！？!?；;，,：:\n]|据|據|另外|此外|同时|同時|其中)\s*[“「\"]?\s*$")
+
+
+def resolve_reference(text: str, position: int, companies: Sequence[Mention]) -> list[str]:
+    """The company a reference (该公司, 这家公司, 公司, 其, 该集团) at ``position`` stands for:
+    the most recent company mention in subject position before it (with companies coordinated
+    with it: 亚马逊和微软 → both). Falls back to the most recent mention; [] when none."""
+    before = sorted((m for m in companies if m.end <= position), key=lambda m: m.start)
+    if not before:
+        return []
+    for i in range(len(before) - 1, -1, -1):
+        m = before[i]
+        if _SUBJECT_BEFORE.search(text[max(0, m.start - 4):m.start]) or m.start == 0:
+            names = [m.name]
+            for nxt in before[i + 1:]:
+                if _LIST_SEP.match(text[before[before.index(nxt) - 1].end:nxt.start]):
+                    names.append(nxt.name)
+                else:
+                    break
+            return list(dict.fromkeys(names))
+    return [before[-1].name]
+
+
+# ---------------------------------------------------------------- spaCy component
+
+class CompanyRecognizer:
+    """spaCy component: company mentions onto doc._.mentions / doc.spans["company"], groups onto doc._.groups."""
+
+    def __init__(self, nlp: Language, name: str = "capex_company") -> None:
+        self.name = name
+        load_company_table()
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = find_companies(doc.text)
+        add_mentions(doc, mentions, "company")
+        doc._.groups = find_groups(doc.text, mentions)
+        return doc
+
+
+@Language.factory("capex_company")
+def make_company_recognizer(nlp: Language, name: str) -> CompanyRecognizer:
+    return CompanyRecognizer(nlp, name)

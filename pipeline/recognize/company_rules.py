@@ -1,0 +1,253 @@
+"""Helpers of the company recogniser: the alias matcher, jieba boundaries, masked regions
+and the rules that spot company names the table does not know.
+
+Everything here is generated from models/companies.yaml plus a few closed word lists
+(country prefixes, company suffixes, generic words that are never names).
+"""
+from __future__ import annotations
+
+import functools
+from typing import Iterable, NamedTuple
+
+import regex
+
+from pipeline.company_table import Company, alias_key, load_company_table
+
+CJK = r"\p{Han}"
+LATIN_ALNUM = regex.compile(r"[A-Za-z0-9]")
+
+# Places that may prefix a company name (美国亚马逊, 韓國三星電子); full names only.
+COUNTRY_PREFIXES = (
+    "美国", "美國", "日本", "韩国", "韓國", "南韩", "南韓", "中国", "中國", "台湾", "台灣", "臺灣", "德国", "德國",
+    "法国", "法國", "英国", "英國", "荷兰", "荷蘭", "瑞士", "瑞典", "芬兰", "芬蘭", "印度", "香港", "新加坡",
+    "澳大利亚", "澳洲", "加拿大", "以色列", "沙特", "意大利", "西班牙", "挪威", "丹麦", "丹麥", "巴西", "欧洲", "歐洲",
+    "中资", "中資", "美资", "美資", "日资", "日資", "韩资", "韓資", "台资", "台資")
+PLACE_WORDS = frozenset(COUNTRY_PREFIXES) | {
+    "全球", "国际", "國際", "国内", "國內", "海外", "境外", "境内", "亚洲", "亞洲", "世界", "全国", "全國", "本土", "当地",
+    "當地", "北美", "欧美", "歐美", "日韩", "日韓", "中美", "美中", "美日", "日美"}
+# Legal or business-form endings appended to a matched alias (美光 + 公司).
+FORM_SUFFIX = regex.compile(r"(?:股份有限公司|有限公司|公司|集团|集團|控股|Inc\.?|Corp\.?|Corporation)")
+# Endings of names the table does not know, strongest first.
+STRONG_SUFFIXES = ("股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "集团", "集團", "控股", "股份")
+NAME_SUFFIXES = STRONG_SUFFIXES + (
+    "科技", "电子", "電子", "半导体", "半導體", "光电", "光電", "银行", "銀行", "证券", "證券", "汽车", "汽車",
+    "电力", "電力", "能源", "航空", "化工", "钢铁", "鋼鐵", "重工", "通信", "电信", "電信", "精密", "材料", "电气",
+    "電氣", "药业", "藥業", "制药", "製藥", "石化", "矿业", "礦業", "锂业", "鋰業", "电机", "電機")
+# Words that sit where a name would but are not one (该公司, 科技公司, 云计算企业).
+GENERIC_WORDS = frozenset("""
+该 這 这 此 其 本 各 每 某 多 诸 諸 另 原 前 后 後 新 老 母 子 孙 孫 分 总 總 大 小 中 上市 非上市 上述 前述 相关 相關
+科技 高科技 互联网 互聯網 云计算 雲計算 云 雲 IT 数据 數據 数字 數字 人工智能 AI 芯片 半导体 半導體 汽车 汽車 电动车 電動車
+能源 新能源 电子 電子 金融 保险 保險 投资 投資 控股 全资 全資 合资 合資 独资 獨資 国有 國有 民营 民營 外资 外資 私营 私營
+跨国 跨國 大型 中型 小型 主要 头部 頭部 龙头 龍頭 知名 著名 领先 領先 一流 传统 傳統 科创 科創 初创 初創 新兴 新興
+同一 统一 統一 上游 下游 同业 同業 同行 其他 其它 这些 這些 那些 所有 多家 几家 幾家 一些 部分 商业 商業 地方 城市 农村 農村 村镇 村鎮
+股份 集团 集團 公司 有限 有限公司 系 旗下 关联 關聯 参股 參股 通讯 通訊 设备 設備 制造 製造 材料 化工 钢铁 鋼鐵 航空 证券 證券
+银行 銀行 光电 光電 电力 電力 电池 電池 资本 資本 物流 工业 工業 精密 重工 通信 电信 電信 电气 電氣 机构 機構 管理 服务 服務
+""".split())
+# Tokens that end a name to the left (verbs, function words, punctuation are cut anyway).
+LEFT_STOPS = frozenset("""
+的 在 与 與 和 及 是 由 将 將 对 對 向 为 為 被 把 据 據 从 從 等 或 并 並 也 都 而 但 即 如 称 稱 说 說 表示 宣布 透露 指出
+认为 認為 预计 預計 计划 計劃 包括 例如 比如 以及 还有 還有 其中 目前 今年 去年 明年 今日 昨日 近日 日前 此前 此外 同时
+同時 已经 已經 正在 通过 通過 成为 成為 作为 作為 位于 位於 收购 收購 投资于 旗下 子公司 母公司 全资子公司 跟 同 至 给 給
+""".split())
+DESCRIPTORS = frozenset("""公司 企业 企業 厂商 廠商 集团 集團 机构 機構 龙头 龍頭 大厂 大廠 巨头 巨頭 同行 对手 對手
+供应商 供應商 客户 客戶 子公司 母公司 运营商 營運商""".split())
+# People and organs of a company that stand where a name would (公司发言人表示).
+ROLE_WORDS = ("董事", "管理层", "管理層", "高层", "高層", "发言人", "發言人", "负责人", "負責人", "总裁", "總裁", "总经理",
+              "總經理", "经理", "經理", "人士", "员工", "員工", "股东", "股東", "方面", "内部", "內部", "官员", "官員",
+              "财报", "財報", "业绩", "業績", "公告", "高管", "创始人", "創辦人", "首席", "董事长", "董事長", "团队", "團隊")
+DESCRIBED_NAME = regex.compile(
+    r"(?:厂商|廠商|企业|企業|公司|集团|集團|龙头|龍頭|大厂|大廠|巨头|巨頭|同行|对手|對手|供应商|供應商|运营商|營運商)"
+    r"(?P<name>\p{Han}{2,5}?)"
+    r"(?=日前|近日|今日|昨日|此前|早前|日公布|日宣布|则|則|亦|表示|公告|宣布|宣佈|透露|指出|计划|計劃|预计|預計|决定|決定)")
+DESCRIPTOR_END = regex.compile(r"(?:龙头|龍頭|大厂|大廠|巨头|巨頭|厂商|廠商|企业|企業|公司|集团|集團|机构|機構)$")
+STOCK_CODE = regex.compile(
+    r"[（(]\s*(?:(?:股票代码|股票代號|股票代号|代码|代號|SH|SZ|HK|TW|US|NASDAQ|NYSE|TSE|KRX)\s*[:：.]?\s*)?"
+    r"(?:\d{4,6}(?:\.(?:SH|SZ|HK|TW|TWO|T|KS|KQ))?|(?<=[:：]\s*)[A-Z]{1,5}|[A-Z]{1,5}\.(?:US|N|O|HK))\s*[)）]")
+
+
+class AliasHit(NamedTuple):
+    start: int
+    end: int
+    company: Company
+
+
+def _is_latin(ch: str) -> bool:
+    return bool(LATIN_ALNUM.match(ch))
+
+
+def _alias_pattern(alias: str) -> str:
+    body = regex.escape(alias).replace(r"\ ", r"\s*")
+    if _is_latin(alias[0]):
+        body = r"(?<![A-Za-z0-9&])" + body
+    if _is_latin(alias[-1]):
+        body += r"(?![A-Za-z0-9])"
+    return body
+
+
+@functools.lru_cache(maxsize=1)
+def alias_index() -> dict[str, list[tuple[str, Company]]]:
+    """First character (lower-cased) → [(alias, company)], longest alias first."""
+    index: dict[str, list[tuple[str, Company]]] = {}
+    for alias, company in load_company_table().aliases().items():
+        index.setdefault(alias[0].lower(), []).append((alias, company))
+    for entries in index.values():
+        entries.sort(key=lambda e: (-len(e[0]), e[0]))
+    return index
+
+
+def iter_alias_hits(text: str):
+    """Leftmost-longest alias occurrences (case-insensitive; Latin ends on word boundaries).
+
+    Yields (start, end, candidates) where candidates are the (surface, company) pairs
+    starting at ``start``, longest first, so the caller can fall back to a shorter one."""
+    index = alias_index()
+    lowered = text.lower() if len(text.lower()) == len(text) else text
+    pos, n = 0, len(text)
+    while pos < n:
+        entries = index.get(lowered[pos])
+        if entries is None:
+            pos += 1
+            continue
+        if _is_latin(text[pos]) and pos > 0 and (_is_latin(text[pos - 1]) or text[pos - 1] == "&"):
+            pos += 1
+            continue
+        cands = []
+        for alias, company in entries:
+            end = pos + len(alias)
+            if end > n or lowered[pos:end] != alias.lower():
+                continue
+            if _is_latin(alias[-1]) and end < n and _is_latin(text[end]):
+                continue
+            cands.append((text[pos:end], company))
+        if cands:
+            yield pos, cands
+        pos += 1
+
+
+@functools.lru_cache(maxsize=1)
+def alias_matcher() -> tuple[regex.Pattern, dict[str, Company], dict[str, Company]]:
+    """(pattern over every alias longest first, exact surface → company, key → company)."""
+    forms = load_company_table().aliases()
+    ordered = sorted(forms, key=lambda a: (-len(a), a))
+    pattern = regex.compile("|".join(_alias_pattern(a) for a in ordered), regex.IGNORECASE)
+    keyed = {alias_key(a): c for a, c in forms.items()}
+    return pattern, forms, keyed
+
+
+@functools.lru_cache(maxsize=1)
+def non_company_pattern() -> regex.Pattern | None:
+    words = load_company_table().non_companies
+    if not words:
+        return None
+    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def blocked_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of non-company phrases (央行, 日经指数, 中国移动互联网…) and of URLs."""
+    pattern = non_company_pattern()
+    spans = [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
+    spans += [(m.start(), m.end()) for m in regex.finditer(r"(?:https?://|www\.)[^\s)\]）」>\"']+", text)]
+    return spans
+
+
+def footer_spans(text: str) -> list[tuple[int, int]]:
+    """Lines that are copyright footers or photo credits: no company is emitted there."""
+    spans = []
+    for m in regex.finditer(r"[^\n]*(?:版权|版權|©|Copyright|All rights reserved|转载|轉載|图片来源|圖片來源|图源|圖源)[^\n]*",
+                            text, regex.IGNORECASE):
+        if len(m.group().strip()) <= 120:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def alias_allowed(surface: str, company: Company, forms: dict[str, Company]) -> bool:
+    """Short Latin aliases (AMD, Meta, SK) match only in the case written in the table."""
+    if surface in forms:
+        return True
+    if any(_is_latin(ch) for ch in surface) and len(surface) < 5:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer():
+    """A jieba tokenizer that knows every CJK alias of the table (kept apart from the global one)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    for word in load_company_table().jieba_words():
+        tok.add_word(word, freq=200000, tag="nt")
+    return tok
+
+
+@functools.lru_cache(maxsize=64)
+def token_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    spans, pos = [], 0
+    for word in tokenizer().cut(text, HMM=True):
+        spans.append((pos, pos + len(word), word))
+        pos += len(word)
+    return tuple(spans)
+
+
+def token_boundaries(text: str) -> frozenset[int]:
+    """Offsets where jieba puts a word boundary (tokenised in Simplified when lengths agree)."""
+    stext = simplified(text)
+    return frozenset(p for s, e, _ in token_spans(stext if len(stext) == len(text) else text) for p in (s, e))
+
+
+@functools.lru_cache(maxsize=1)
+def t2s():
+    try:
+        from opencc import OpenCC
+    except ImportError:  # pragma: no cover - optional dependency
+        return None
+    return OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional → Simplified (same text when OpenCC is not installed)."""
+    conv = t2s()
+    return conv.convert(text) if conv else text
+
+
+def name_part_ok(name: str) -> bool:
+    """A candidate name (without its suffix) that is neither generic nor a bare place."""
+    if len(name) < 2 or name in GENERIC_WORDS or name in PLACE_WORDS or name in LEFT_STOPS:
+        return False
+    if regex.fullmatch(r"[\d\p{P}\s]+", name):
+        return False
+    if regex.match(r"^(?:该|該|这|這|此|其|本|各|每|某|母|子|上市|旗下|多家|几家|幾家|一家|两家|兩家|\d|[一二两三四五六七八九十])", name):
+        return False
+    # A place plus a generic word (美国科技, 日本半导体) is an industry, not a name.
+    for place in PLACE_WORDS:
+        if name.startswith(place) and (name[len(place):] in GENERIC_WORDS or not name[len(place):]):
+            return False
+    return True
+
+
+def trailing_name(run: str, max_len: int = 6) -> str:
+    """The name at the end of a CJK run: after the last descriptor (龙头, 公司) or stop word."""
+    last = None
+    for last in regex.finditer(r"(?:龙头|龍頭|巨头|巨頭|厂商|廠商|企业|企業|公司|集团|集團|机构|機構|旗下|厂|廠|股)", run):
+        pass
+    if last is not None:
+        run = run[last.end():]
+    srun = simplified(run)
+    tokens = [w for _, _, w in token_spans(srun if len(srun) == len(run) else run)] if run else []
+    name = ""
+    for word in reversed(tokens):
+        if word in LEFT_STOPS or len(name) + len(word) > max_len:
+            break
+        name = word + name
+        if len(name) >= 2 and (len(run) > 4 or name == run):
+            if len(run) > 4:
+                break
+    return name

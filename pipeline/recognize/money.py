@@ -1,0 +1,235 @@
+"""Money mentions: 约2450亿美元, 新台幣340億元, 165亿至215亿美元, US$2.5 billion → Mention.
+
+One public entry point, ``find_money``, plus the spaCy factory ``capex_money``.
+Words (currencies, qualifiers, connectors) live in models/money.yaml; this module
+holds the grammar: [每股][qualifier][currency] number [多] [magnitude…] [scale]
+[currency] [至 second amount] [左右].
+"""
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+import regex
+from spacy.language import Language
+
+from pipeline.document import Mention
+from pipeline.lexicon import LexiconError, alternation, load_data, require_keys, require_str_list, require_str_map
+from pipeline.recognize import numbers as num
+from pipeline.recognize.base import add_mentions
+
+LOCAL = "LOCAL"
+_KEYS = ["currencies_after", "currencies_before", "symbols", "qualifiers_before", "qualifiers_outside_before",
+         "qualifiers_after", "qualifier_not_after", "infix_over", "conversion_words", "range_connectors", "per_unit",
+         "not_after_yuan", "max_value"]
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """models/money.yaml, validated, with the qualifier classes inverted to word → class."""
+    data = require_keys("money.yaml", load_data("money.yaml"), _KEYS)
+    for key in ("currencies_after", "currencies_before"):
+        for word, code in require_str_map("money.yaml", key, data[key]).items():
+            if not (code == LOCAL or (len(code) == 3 and code.isupper())):
+                raise LexiconError(f"money.yaml: {key}[{word!r}] expected an ISO 4217 code or LOCAL, found {code!r}")
+    for key in ("symbols", "qualifier_not_after", "infix_over", "conversion_words", "range_connectors",
+                "per_unit", "not_after_yuan"):
+        require_str_list("money.yaml", key, data[key])
+    for key in ("qualifiers_before", "qualifiers_outside_before", "qualifiers_after"):
+        data[key + "_class"] = num.invert_classes("money.yaml", key, data[key])
+    if not isinstance(data["max_value"], (int, float)) or data["max_value"] <= 0:
+        raise LexiconError(f"money.yaml: max_value expected a positive number, found {data['max_value']!r}")
+    return data
+
+
+def _build_pattern(lex: dict, ranges: bool = True) -> regex.Pattern:
+    number = rf"""(?:(?<![0-9０-９.．])(?:{num.ARABIC})
+                  |(?<!{num.VAGUE_BEFORE})(?<![{''.join(num.numerals()['digits'])}十百千])(?:{num.CHINESE}))"""
+    parts = {
+        "NUM": number, "MAG": num.MAGNITUDE, "INFIX": alternation(lex["infix_over"]),
+        # English scales: 'billion'/'bn' (a space allowed) or a bare m/b glued to the number (US$5m)
+        "SCALE": r"(?:[ ]?(?i:billion|million|trillion|thousand|bn|mn|tn)|[mMbB])(?![A-Za-z])",
+        "CUR_AFTER": alternation(lex["currencies_after"]) + r"(?![A-Za-z])",  # USD, not USDT
+        "CUR_BEFORE": alternation(lex["currencies_before"]),
+        "QUAL": r"(?<![{}])(?:{})".format("".join(lex["qualifier_not_after"]),  # 最近 is 'recently'
+                                          alternation(lex["qualifiers_before_class"])),
+        "QUAL_AFTER": alternation(lex["qualifiers_after_class"]),
+        "CONN": alternation(lex["range_connectors"]), "PER": alternation(lex["per_unit"])}
+    amount = r"""
+        (?P<num{i}>{NUM})
+        (?P<inf{i}>{INFIX})?                     # 300多亿: 'more than'
+        (?:[ ]?(?P<mag{i}>{MAG})                 # 2450 亿美元: a space may stand before the magnitude
+           (?P<more{i}>(?:{NUM}(?:{MAG})){{0,3}})  # 1兆2724億: further segments, summed
+           (?P<infb{i}>{INFIX})?)?               # 1亿多元
+        (?P<scale{i}>{SCALE})?                   # US$2.5 billion
+        (?:[ ]?(?P<cur{i}>{CUR_AFTER}))?         # 亿美元, 250亿 USD
+    """
+    first, second = amount.format(i=1, **parts), amount.format(i=2, **parts)
+    unit_ahead = r"(?:{NUM})(?:{INFIX})?(?:[ ]?{MAG}|{SCALE}|[ ]?(?:{CUR_AFTER}))".format(**parts)
+    pattern = rf"""
+        (?P<per>{parts['PER']})?                 # 每股16美元: the per-share words are in the span
+        (?:(?P<qual>{parts['QUAL']})[ ]?)?       # 约 逾 不超过 最高 … (in the span)
+        (?:(?P<cur_pre>{parts['CUR_BEFORE']})[ ]?)?  # 新台幣340億元, US$2.5 billion
+        (?P<qualb>{parts['QUAL']})?              # 新台幣約340億元
+        {first}
+        (?P<tail>[ ]?(?P<conn>{parts['CONN']})[ ]?  # a range: 300亿至350亿美元, 300-350亿元
+           (?P<qual2>{parts['QUAL']})?
+           (?:(?P<cur_pre2>{parts['CUR_BEFORE']})[ ]?|(?={unit_ahead}))  # the high end needs a unit
+           {second}){'?' if ranges else '{0}'}
+        (?P<qual_after>{parts['QUAL_AFTER']}(?!游))?  # 1000亿美元左右 (not 上下游)
+    """
+    return regex.compile(pattern, regex.VERBOSE)
+
+
+_LEX = lexicon()
+_PATTERN = _build_pattern(_LEX)
+_SINGLE = _build_pattern(_LEX, ranges=False)  # re-read of a match whose range part is not a range
+_SEGMENT = regex.compile(rf"(?P<n>{num.ARABIC}|{num.CHINESE})(?P<m>{num.MAGNITUDE})")
+_OUTSIDE = regex.compile(rf"(?:{alternation(_LEX['qualifiers_outside_before_class'])})\Z")
+# cheap pre-screen: no digit and no Chinese numeral, no money
+_SCREEN = regex.compile(r"[0-9０-９{}]".format("".join(num.numerals()["digits"]) + "十"))
+
+
+def find_money(text: str, *, local_currency: str = "CNY") -> list[Mention]:
+    """Every amount of money in ``text`` with its value, currency and qualifier, in text order."""
+    if not text or not _SCREEN.search(text):
+        return []
+    urls = num.url_spans(text)
+    found: list[Mention] = []
+    match = _PATTERN.search(text)
+    while match is not None:
+        mention = _mention(text, match, local_currency)
+        if mention is None and match.group("tail"):
+            single = _SINGLE.match(text, match.start())  # 100亿元至100亿元: read the first amount alone
+            match = single or match
+            mention = _mention(text, single, local_currency) if single else None
+        if mention is not None and not num.overlaps(mention.start, mention.end, urls):
+            found.append(_restatement(text, mention, found))
+        match = _PATTERN.search(text, max(match.end(), match.start() + 1))
+    return found
+
+
+def _mention(text: str, match: regex.Match, local: str) -> Mention | None:
+    g = match.groupdict()
+    currency = _currency(g, local)
+    if currency is None or not _plausible(text, match, g):
+        return None
+    try:
+        low, high = _values(g)
+    except (ValueError, KeyError, ArithmeticError):
+        return None
+    if max(low, high or 0) > Decimal(_LEX["max_value"]):
+        return None
+    qualifier = _qualifier(text, match, g, high is not None)
+    info = {}
+    words = (g["qual"], g["qualb"])
+    if any(w in _LEX["conversion_words"] for w in words if w):
+        info["conversion"] = True
+    if currency[1]:
+        info["bare_yuan"] = True
+    return Mention(type="money", text=match.group(0), start=match.start(), end=match.end(), value=low,
+                   value_high=high, currency=currency[0], qualifier=qualifier, info=info)
+
+
+def _currency(g: dict, local: str) -> tuple[str, bool] | None:
+    """(ISO code, came from bare 元) from the words before/after the number(s), or None."""
+    before, after = _LEX["currencies_before"], _LEX["currencies_after"]
+    pre = g["cur_pre"] or g["cur_pre2"]
+    post = g["cur2"] or g["cur1"]
+    if post and after[post] != LOCAL:
+        return after[post], False
+    if pre:
+        if pre not in _LEX["symbols"] and not (post or _has_unit(g)):
+            return None  # 人民币7.2 is an exchange rate, not an amount
+        return before[pre], False
+    if post:
+        return local, True
+    return None
+
+
+def _has_unit(g: dict) -> bool:
+    return bool(g["mag1"] or g["scale1"] or g["mag2"] or g["scale2"])
+
+
+def _plausible(text: str, match: regex.Match, g: dict) -> bool:
+    """Reject readings that are other words: 元旦/多元化, 1日元旦, 三元锂电池, 3月1日元."""
+    post = g["cur2"] or g["cur1"] or ""
+    end = match.end("cur2") if g["cur2"] else match.end("cur1")
+    if post and _LEX["currencies_after"][post] == LOCAL:
+        if end < len(text) and text[end] in _LEX["not_after_yuan"]:
+            return False
+        bare = g["num1"]
+        if not _has_unit(g) and not any(ch.isdigit() for ch in bare) and not regex.search("[十百千拾佰仟]", bare):
+            return False  # 三元 (ternary), 一元 (unitary): a lone Chinese digit before bare 元
+    # 3月1日元…: a date, not yen
+    return not (post.startswith("日") and match.start("num1") > 0 and text[match.start("num1") - 1] == "月")
+
+
+def _values(g: dict) -> tuple[Decimal, Decimal | None]:
+    """(value, value_high) in whole currency units; a range's low end borrows the high end's unit."""
+    if not g["tail"]:
+        return num.tidy(_amount(g, 1, 1)), None
+    own_unit = g["mag1"] or g["scale1"]
+    low = _amount(g, 1, 2 if not own_unit else 1)
+    high = _amount(g, 2, 2)
+    if low == high:
+        raise ValueError("a range needs two different ends")
+    return num.tidy(min(low, high)), num.tidy(max(low, high))
+
+
+def _amount(g: dict, i: int, unit_from: int) -> Decimal:
+    value = num.parse_number(g[f"num{i}"])
+    mag = g[f"mag{unit_from}"]
+    if mag:
+        value *= num.magnitude(mag)
+        more, last = (g[f"more{i}"] if unit_from == i else None), num.magnitude(mag)
+        for segment in _SEGMENT.finditer(more or ""):  # 1兆2724億: each segment smaller than the last
+            if num.magnitude(segment["m"]) >= last:
+                raise ValueError(f"expected falling magnitudes, found {g[f'num{i}']!r}")
+            last = num.magnitude(segment["m"])
+            value += num.parse_number(segment["n"]) * last
+    scale = g[f"scale{unit_from}"]
+    if scale:
+        value *= num.english_scale(scale.strip())
+    return value
+
+
+def _qualifier(text: str, match: regex.Match, g: dict, is_range: bool) -> str:
+    if is_range:
+        return "range"
+    classes = [_LEX["qualifiers_before_class"][w] for w in (g["qual"], g["qualb"]) if w]
+    if classes:  # 折合约100亿元: the approx of 约 wins over the exact of 折合
+        return next((c for c in classes if c != "exact"), classes[0])
+    outside = _OUTSIDE.search(text, max(0, match.start() - 6), match.start())
+    if outside:
+        return _LEX["qualifiers_outside_before_class"][outside.group(0)]
+    if g["qual_after"]:
+        return _LEX["qualifiers_after_class"][g["qual_after"]]
+    if g["inf1"] or g["infb1"]:
+        return "over"
+    return "exact"
+
+
+def _restatement(text: str, mention: Mention, found: list[Mention]) -> Mention:
+    """Mark an amount in brackets right after another amount (133万亿韩圜(约9,100亿港元))."""
+    if not found or mention.start == 0 or text[mention.start - 1] not in "(（":
+        return mention
+    if found[-1].end == mention.start - 1:
+        return mention.with_(info={**mention.info, "restates": found[-1].start})
+    return mention
+
+
+class MoneyRecognizer:
+    """spaCy component: money mentions of doc.text onto the Doc."""
+
+    def __init__(self, local_currency: str | None = None) -> None:
+        self.local_currency = local_currency
+
+    def __call__(self, doc):
+        currency = self.local_currency or doc._.locale_currency or "CNY"
+        return add_mentions(doc, find_money(doc.text, local_currency=currency), "money")
+
+
+@Language.factory("capex_money", default_config={"local_currency": None})
+def make_money_recognizer(nlp: Language, name: str, local_currency: str | None) -> MoneyRecognizer:
+    return MoneyRecognizer(local_currency)

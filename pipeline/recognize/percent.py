@@ -1,0 +1,220 @@
+"""Percent and multiple mentions: 42%, 百分之四十二, 6成, 8个百分点, 0.5pct, 2.6倍, 翻一番 → Mention.
+
+One public entry point, ``find_percents``, plus the spaCy factory ``capex_percent``.
+Values are unsigned; ``info`` tells the fact stage the direction word before the
+number, whether a multiple is relative to a base (的2.6倍) and which mentions form
+a range (27%至37%). Words live in models/percent.yaml.
+"""
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+import regex
+from spacy.language import Language
+
+from pipeline.document import Mention
+from pipeline.lexicon import LexiconError, alternation, load_data, require_keys, require_str_list, require_str_map
+from pipeline.recognize import numbers as num
+from pipeline.recognize.base import add_mentions
+
+_KEYS = ["units_after", "units_before", "max_tenths", "not_after_cheng", "not_before_cheng", "doubling_verbs",
+         "doubling_units", "qualifiers_before", "qualifiers_outside_before", "qualifiers_after",
+         "qualifier_not_after", "infix_over", "range_connectors", "list_separators", "directions", "between_verb_and_number", "to_level",
+         "of_base_markers", "signs", "sign_after"]
+_LISTS = ["qualifier_not_after", "not_after_cheng", "not_before_cheng", "doubling_verbs", "infix_over",
+          "range_connectors", "list_separators", "between_verb_and_number", "to_level", "of_base_markers", "sign_after"]
+_DOUBLING = {"power_of_two": lambda n: 2 ** n, "plus_one": lambda n: n + 1}
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """models/percent.yaml, validated."""
+    data = require_keys("percent.yaml", load_data("percent.yaml"), _KEYS)
+    for key in ("units_after", "units_before"):
+        for word, unit in require_str_map("percent.yaml", key, data[key], dict).items():
+            if unit.get("kind") not in ("percent", "multiple") or not isinstance(unit.get("divisor"), int):
+                raise LexiconError(f"percent.yaml: {key}[{word!r}] expected {{kind: percent|multiple, "
+                                   f"divisor: int}}, found {unit!r}")
+    for key in _LISTS:
+        require_str_list("percent.yaml", key, data[key])
+    for word, rule in require_str_map("percent.yaml", "doubling_units", data["doubling_units"]).items():
+        if rule not in _DOUBLING:
+            raise LexiconError(f"percent.yaml: doubling_units[{word!r}] expected one of {sorted(_DOUBLING)}, "
+                               f"found {rule!r}")
+    for key in ("directions", "signs"):
+        if not isinstance(data[key], dict) or set(data[key]) != {"up", "down"}:
+            raise LexiconError(f"percent.yaml: {key} expected keys up and down, found {data[key]!r:.80}")
+        data[key + "_of"] = {w: d for d in ("up", "down") for w in require_str_list("percent.yaml", key, data[key][d])}
+    for key in ("qualifiers_before", "qualifiers_outside_before", "qualifiers_after"):
+        data[key + "_class"] = num.invert_classes("percent.yaml", key, data[key])
+    return data
+
+
+def _build_pattern(lex: dict) -> regex.Pattern:
+    digits = "".join(num.numerals()["digits"])
+    number = rf"""(?:(?<![0-9０-９.．])(?:{num.ARABIC})
+                  |(?<!{num.VAGUE_BEFORE})(?<![{digits}十百千])(?:{num.CHINESE}))"""
+    after = alternation(lex["units_after"]) + r"(?![A-Za-z])"
+    sep, conn = alternation(lex["list_separators"]), alternation(lex["range_connectors"])
+    return regex.compile(rf"""
+        (?:(?P<qual>(?<![{''.join(lex['qualifier_not_after'])}])   # 最近 is 'recently', not 'nearly'
+           (?:{alternation(lex['qualifiers_before_class'])}))[ ]?)?   # 约3成, 超七成, 近3倍 (in the span)
+        (?:
+          (?P<dverb>{alternation(lex['doubling_verbs'])})(?P<dle>了)?    # 翻一番, 翻了一倍, 翻倍
+            (?P<dnum>[{digits}十1-9])?(?P<dunit>{alternation(lex['doubling_units'])})
+         |(?P<pre>{alternation(lex['units_before'])})   # 百分之四十二, 百分之百 (not the vague 百分之十几)
+            (?P<pnum>{number}|百)(?![几幾多余餘])
+         |(?P<list>{number}                                   # the numbers sharing one unit:
+             (?:[ ]?(?:{conn})[ ]?{number}|(?:(?:{sep}){number}){{1,8}})?)  # 1.9-2.5pct, 0.5/0.9/1.3pct
+           (?P<inf>{alternation(lex['infix_over'])})?[ ]?    # 20多%
+           (?P<unit>{after})
+           (?P<infb>{alternation(lex['infix_over'])}(?![{digits}十]))?  # 三成多 (not 三成多少)
+        )
+        """, regex.VERBOSE)
+
+
+_LEX = lexicon()
+_NUMBER = regex.compile(rf"{num.ARABIC}|百|{num.CHINESE}")
+_PATTERN = _build_pattern(_LEX)
+_SCREEN = regex.compile(r"[0-9０-９{}翻百]".format("".join(num.numerals()["digits"]) + "十"))
+_DIRECTION = regex.compile(r"(?P<verb>{})(?P<to>{})?(?:{}){{0,3}}\Z".format(
+    alternation(_LEX["directions_of"]), alternation(_LEX["to_level"]),
+    alternation(_LEX["between_verb_and_number"])))
+_SIGN_AFTER = regex.compile(r"(?:{})[ ]?\Z".format(alternation(_LEX["sign_after"])))
+_OUTSIDE = regex.compile(r"(?:{})\Z".format(alternation(_LEX["qualifiers_outside_before_class"])))
+_AFTER = regex.compile(alternation(_LEX["qualifiers_after_class"]))
+_CONNECTOR = regex.compile(r"[ ]?(?:{})[ ]?\Z".format(alternation(_LEX["range_connectors"])))
+_NOT_AFTER_CHENG = regex.compile(alternation(_LEX["not_after_cheng"]))
+# CSS: width: 34.7567% is layout, not a figure
+_CSS = regex.compile(r"(?i:width|height|size|margin|padding|left|right|top|bottom)\s*[:=]\s*[\"']?\s*\Z")
+_CSS_ANYWHERE = regex.compile(r"(?i:width|height|size|margin|padding|left|right|top|bottom)\s*[:=]")
+
+
+def find_percents(text: str) -> list[Mention]:
+    """Every percentage, 成, 倍 and 番 expression in ``text``, in text order."""
+    if not text or not _SCREEN.search(text):
+        return []
+    urls, css = num.url_spans(text), _CSS_ANYWHERE.search(text) is not None
+    found: list[Mention] = []
+    for match in _PATTERN.finditer(text):
+        if num.overlaps(match.start(), match.end(), urls) or (
+                css and _CSS.search(text, max(0, match.start() - 20), match.start())):
+            continue
+        try:
+            found.extend(_mentions(text, match))
+        except (ValueError, KeyError, ArithmeticError):
+            continue
+    return _link_ranges(text, found)
+
+
+def _mentions(text: str, match: regex.Match) -> list[Mention]:
+    if match.group("dunit"):
+        n = int(num.parse_number(match.group("dnum"))) if match.group("dnum") else 1
+        value = Decimal(_DOUBLING[_LEX["doubling_units"][match.group("dunit")]](n))
+        info = {"direction": "up", "verb": match.group("dverb"), "of_base": True, "unit": match.group("dunit")}
+        return [_make(text, match.start(), match.end(), "multiple", value, _qualifier(text, match), info)]
+    if match.group("pre"):
+        unit = _LEX["units_before"][match.group("pre")]
+        value = num.parse_number(match.group("pnum")) / unit["divisor"]
+        return [_make(text, match.start(), match.end(), unit["kind"], value, _qualifier(text, match),
+                      {"unit": "%"})]
+    return _list_mentions(text, match)
+
+
+def _list_mentions(text: str, match: regex.Match) -> list[Mention]:
+    """One mention per number of 0.5/0.9/1.3pct or 1.9-2.5pct; the last carries the unit."""
+    unit_word = match.group("unit")
+    unit = _LEX["units_after"][unit_word]
+    numbers = list(_NUMBER.finditer(text, match.start("list"), match.end("list")))
+    if unit_word == "成" and not _cheng_ok(text, match, numbers):
+        return []
+    mentions = []
+    for i, number in enumerate(numbers):
+        value = num.parse_number(number.group(0))
+        start = match.start() if i == 0 else number.start()
+        end = match.end() if i == len(numbers) - 1 else number.end()
+        qualifier = _qualifier(text, match) if i == 0 else ("over" if i == len(numbers) - 1 and
+                                                            (match.group("inf") or match.group("infb")) else "exact")
+        if i == 0 and len(numbers) == 1 and (match.group("inf") or match.group("infb")) and qualifier == "exact":
+            qualifier = "over"
+        inherited = dict(mentions[0].info) if mentions else {}  # 分别提升0.5/0.9pct: all up
+        inherited["unit"] = unit_word.replace("％", "%")
+        mentions.append(_make(text, start, end, unit["kind"], value / unit["divisor"], qualifier, inherited))
+    return mentions
+
+
+def _cheng_ok(text: str, match: regex.Match, numbers: list) -> bool:
+    """成 is tenths only after a number up to 10 and not inside 成本/成立/之一成为…"""
+    if _NOT_AFTER_CHENG.match(text, match.end("unit")):
+        return False
+    first = numbers[0]
+    if not any(ch.isdigit() for ch in first.group(0)) and first.start() > 0 \
+            and text[first.start() - 1] in _LEX["not_before_cheng"]:
+        return False
+    return all(num.parse_number(n.group(0)) <= _LEX["max_tenths"] for n in numbers)
+
+
+def _qualifier(text: str, match: regex.Match) -> str:
+    if match.group("qual"):
+        return _LEX["qualifiers_before_class"][match.group("qual")]
+    outside = _OUTSIDE.search(text, max(0, match.start() - 6), match.start())
+    if outside:
+        return _LEX["qualifiers_outside_before_class"][outside.group(0)]
+    after = _AFTER.match(text, match.end())
+    if after:
+        return _LEX["qualifiers_after_class"][after.group(0)]
+    return "exact"
+
+
+def _make(text: str, start: int, end: int, kind: str, value: Decimal, qualifier: str,
+          info: dict | None = None) -> Mention:
+    info = {**_context(text, start), **(info or {})}
+    info["range_pair"] = None
+    return Mention(type="percent", text=text[start:end], start=start, end=end, kind=kind,
+                   value=num.tidy(value), qualifier=qualifier, info=info)
+
+
+def _context(text: str, start: int) -> dict:
+    """direction/verb from the words right before the number, of_base from 的."""
+    window = max(0, start - 12)
+    of_base = any(text.endswith(marker, 0, start) for marker in _LEX["of_base_markers"])
+    info = {"direction": None, "verb": None, "of_base": of_base}
+    if start > 0 and text[start - 1] in _LEX["signs_of"] and _SIGN_AFTER.search(text, window, start - 1):
+        return {**info, "direction": _LEX["signs_of"][text[start - 1]], "verb": text[start - 1]}
+    found = _DIRECTION.search(text, window, start)
+    if found:
+        info.update(direction=_LEX["directions_of"][found["verb"]], verb=found["verb"])
+        if found["to"]:
+            info["to_level"] = True
+    return info
+
+
+def _link_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
+    """27%至37%, 1.9-2.5pct: link neighbours joined by a range connector; the high end
+    takes the low end's direction (成长27%至37%: both up)."""
+    out = list(mentions)
+    for i in range(len(out) - 1):
+        low, high = out[i], out[i + 1]
+        if low.info.get("unit") != high.info.get("unit") or low.info.get("range_pair") is not None:
+            continue
+        if high.start <= low.end or not _CONNECTOR.fullmatch(text, low.end, high.start):
+            continue
+        out[i] = low.with_(info={**low.info, "range_pair": high.start, "range_role": "low"})
+        high_info = {**high.info, "range_pair": low.start, "range_role": "high"}
+        if high_info.get("direction") is None:
+            high_info.update(direction=low.info.get("direction"), verb=low.info.get("verb"))
+        out[i + 1] = high.with_(info=high_info)
+    return out
+
+
+class PercentRecognizer:
+    """spaCy component: percent mentions of doc.text onto the Doc."""
+
+    def __call__(self, doc):
+        return add_mentions(doc, find_percents(doc.text), "percent")
+
+
+@Language.factory("capex_percent")
+def make_percent_recognizer(nlp: Language, name: str) -> PercentRecognizer:
+    return PercentRecognizer()

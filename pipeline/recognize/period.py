@@ -1,0 +1,308 @@
+"""Period mentions: years, fiscal years, halves, quarters, months and ranges, resolved to months.
+
+``find_periods`` scans the text with the patterns of :mod:`period_rules`, reads each
+match into a :class:`Raw`, and resolves it with :mod:`period_resolve` in text order
+(so 同期, 上年, 本季度 see the periods before them). Days (2月6日), durations
+(三年内, 26个月) and vague words (近年, 年初 alone) are not periods.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import regex
+from spacy.language import Language
+
+from pipeline.document import Mention
+from pipeline.recognize.base import add_mentions, doc_mentions
+from pipeline.recognize.numbers import normalise_digits, parse_number
+from pipeline.recognize.period_resolve import Resolver, granularity, month_text
+from pipeline.recognize.period_rules import Raw, YearRef, patterns
+from pipeline.sentences import split_paragraphs, split_sentences
+
+
+def _year(text: str, pub_year: int | None, strict: bool = False) -> int | None:
+    """A written year: 2024 / 二〇二四 as is; a two-digit 24 as 2024 when plausible."""
+    try:
+        value = int(parse_number(text))
+    except ValueError:
+        return None
+    if len(text) == 2 and text.isdigit():
+        value += 2000
+        reach = 4 if strict else 10
+        lo, hi = (pub_year - reach, pub_year + reach) if pub_year else (2010, 2035)
+        return value if lo <= value <= hi else None
+    return value if 1900 <= value <= 2099 else None
+
+
+def _month(text: str) -> int | None:
+    try:
+        value = int(parse_number(text))
+    except ValueError:
+        return None
+    return value if 1 <= value <= 12 else None
+
+
+def _index(year: int | None, month: int | None) -> int | None:
+    return None if year is None or month is None else year * 12 + month - 1
+
+
+def _explicit_raw(m: regex.Match, end: int, start_index: int | None, end_index: int | None,
+                  fiscal: bool) -> Raw | None:
+    if start_index is None or end_index is None or not 0 <= end_index - start_index < 36:
+        return None
+    return Raw(m.start(), end, None, (), (start_index, end_index), fiscal)
+
+
+def _read_fy_until(m: regex.Match, pub_year: int | None) -> Raw | None:
+    if m["fu_w"] not in patterns()["words"]["fiscal_year_words"] and not (m["fu_cut"] or m["fu_stop"]):
+        return None
+    last = _index(_year(m["fu_y"], pub_year), _month(m["fu_m"]))
+    months = _month(m["fu_n"]) if m["fu_n"] else 12       # 截至…止六个月: the six months to then
+    if last is None or months is None:
+        return None
+    return _explicit_raw(m, m.end(), last - months + 1, last, fiscal=months == 12 and last % 12 != 11)
+
+
+def _read_ranges(m: regex.Match, pub_year: int | None) -> Raw | None:
+    if m["ym_range"]:
+        first = _index(_year(m["r_y1"], pub_year), _month(m["r_m1"]))
+        last = _index(_year(m["r_y2"], pub_year), _month(m["r_m2"]))
+        fiscal = first is not None and last == first + 11 and first % 12 != 0
+        return _explicit_raw(m, m.end(), first, last, fiscal)
+    y1, y2 = _year(m["yr1"], pub_year), _year(m["yr2"], pub_year)
+    if y1 is None or y2 is None or not 0 < y2 - y1 <= 50:
+        return None
+    return Raw(m.start(), m.end(), YearRef("abs", y1, y2))
+
+
+def _read_en(m: regex.Match, pub_year: int | None) -> Raw | None:
+    for k in ("1", "2", "3"):
+        if m["en_k" + k]:
+            kind, number, year = m["en_k" + k], int(m["en_n" + k]), _year(m["en_y" + k], pub_year)
+            break
+    if year is None or (kind == "H" and number > 2):
+        return None
+    ref = YearRef("fiscal" if m["en_fy"] else "abs", year)
+    return Raw(m.start(), m.end(), ref, ("q" if kind == "Q" else "h", number))
+
+
+def _read_prefix(m: regex.Match, text: str, pub_year: int | None) -> YearRef | None | bool:
+    """The year part of a ``main`` match; None when there is none, False when it is not a year."""
+    words = patterns()["words"]
+    if m["p_fs1"]:
+        first, second = _year(m["p_fs1"], pub_year), _year(m["p_fs2"], pub_year)
+        return YearRef("fiscal_split", second) if first and second == first + 1 else False
+    if m["p_fyq"] or m["p_fy"]:
+        year = _year(m["p_fyy"] or m["p_fy"], pub_year)
+        return False if year is None else YearRef("fiscal", year)
+    if m["p_relfy"]:
+        return YearRef("fiscal_pub", words["relative_fiscal_years"][m["p_relfy"]])
+    if m["p_rel"]:
+        offset, anchor = words["relative_years"][m["p_rel"]]
+        return YearRef("pub" if anchor == "pub" else "context", offset, du=bool(m["p_reldu"]))
+    if m["p_roc"]:
+        digits = regex.sub(r"\D", "", m["p_roc"])
+        return YearRef("abs", int(digits) + 1911, du=bool(m["p_rocdu"]))
+    if m["p_y2"]:
+        return _two_digit_year(m, text, pub_year)
+    written = m["p_y4"] or m["p_bare"]
+    if written is None:
+        return None
+    year = _year(written, pub_year)
+    return False if year is None else YearRef("abs", year, du=bool(m["p_du"]))
+
+
+def _two_digit_year(m: regex.Match, text: str, pub_year: int | None) -> YearRef | bool:
+    """24年 is 2024 in analyst notes; 近10年 / 20年来 / 30年的 are durations."""
+    words = patterns()["words"]
+    before = text[max(0, m.start() - 4):m.start("p_y2")]
+    after = text[m.end("p_y2"):m.end("p_y2") + 4].lstrip().removeprefix("年")
+    if any(before.endswith(w) for w in words["two_digit_year_not_after"]):
+        return False
+    if any(after.startswith(w) for w in words["two_digit_year_not_before"]):
+        return False
+    year = _year(m["p_y2"], pub_year, strict=True)
+    return False if year is None else YearRef("abs", year, du=bool(m["p_y2du"]))
+
+
+def _read_sub(m: regex.Match) -> tuple | None:
+    """The sub-period of a ``main`` match: () when none, None when it is not a period."""
+    words = patterns()["words"]
+    if m["s_mp"]:
+        return ("mp", _month(m["mp_m"]))
+    if m["s_fq"]:
+        return ("fq", _month(m["fq_n"]))
+    if m["s_first"]:
+        count = _month(m["fn_n"])
+        months = count and (count * 3 if "季" in m["fn_u"] else count)
+        return ("first", months) if months and months <= 12 else None
+    if m["s_q"]:
+        number = 1 if m["q_f"] else _month(m["q_a"] or m["q_b"] or m["q_c"] or m["q_d"] or m["q_e"])
+        return ("q", number) if number and number <= 4 else None
+    if m["s_h"]:
+        return ("h", words["half_words"][m["h_w"]] if m["h_w"] else int(m["h_b"] or m["h_c"]))
+    if m["s_mr"] or m["s_m"]:
+        first, last = _month(m["mr1"] or m["m_n"]), _month(m["mr2"] or m["m_n"])
+        return ("m", first, last) if first and last and first <= last else None
+    for name, sub in (("s_full", ("full",)), ("s_same", ("same",)), ("s_open", ("open",)),
+                      ("s_in", ("in",))):
+        if m[name]:
+            return sub
+    if m["s_edge"]:
+        return ("edge", words["year_edge_words"][m["s_edge"]])
+    return ()
+
+
+def _read_main(m: regex.Match, text: str, pub_year: int | None) -> Raw | None:
+    year = _read_prefix(m, text, pub_year)
+    sub = _read_sub(m)
+    if year is False or sub is None or (sub and None in sub):
+        return None
+    end = m.end()
+    if year is not None and year.kind == "fiscal" and not sub:
+        paren = patterns()["fy_paren"].match(text, end)
+        if paren:
+            return _read_paren(m, paren, pub_year) or Raw(m.start(), end, year, sub)
+    return Raw(m.start(), end, year, sub)
+
+
+def _read_paren(m: regex.Match, paren: regex.Match, pub_year: int | None) -> Raw | None:
+    """2025财年（截至2025年6月） / 2025财年(2024年9月至2025年8月): the months the text gives."""
+    last = _index(_year(paren["pe2_y"] or paren["pe_y"], pub_year), _month(paren["pe2_m"] or paren["pe_m"]))
+    first = _index(_year(paren["ps_y"], pub_year), _month(paren["ps_m"])) if paren["ps_y"] else (
+        None if last is None else last - 11)
+    return _explicit_raw(m, paren.end(), first, last, fiscal=True)
+
+
+def read_match(m: regex.Match, text: str, pub_year: int | None) -> Raw | None:
+    """One pattern match → a Raw period, or None when it is not a period after all."""
+    if text[m.start():m.end()].endswith(("月", "月份")) and patterns()["day_after"].match(text, m.end()):
+        return None                                   # 2月6日, 2025年12月30日: a day, not a period
+    if m["fy_until"]:
+        return _read_fy_until(m, pub_year)
+    if m["ym_range"] or m["y_range"]:
+        return _read_ranges(m, pub_year)
+    if m["en"]:
+        return _read_en(m, pub_year)
+    if m["ae"]:
+        year = _year(m["ae_y"], pub_year, strict=True)
+        return None if year is None else Raw(m.start(), m.end(), YearRef("abs", year))
+    words = patterns()["words"]
+    if m["rq"]:
+        return Raw(m.start(), m.end(), None, ("rq", words["relative_quarters"][m["rq"]]))
+    if m["rm"]:
+        return Raw(m.start(), m.end(), None, ("rm", words["relative_months"][m["rm"]]))
+    if m["inyear"]:
+        return Raw(m.start(), m.end(), None, ("in",))
+    return _read_main(m, text, pub_year)
+
+
+def scan(text: str, pub_year: int | None = None) -> list[Raw]:
+    """All period expressions in ``text``, in order, not overlapping."""
+    compiled = patterns()
+    norm = normalise_digits(text)
+    if not compiled["prescreen"].search(norm):
+        return []
+    found: list[Raw] = []
+    pos = 0
+    while (m := compiled["main"].search(norm, pos)) is not None:
+        raw = read_match(m, norm, pub_year) if m.end() > m.start() else None
+        if raw is None:
+            pos = m.start() + 1
+            continue
+        found.append(raw)
+        pos = raw.end
+    return found
+
+
+class _Layout:
+    """Sentence and paragraph numbers of character offsets."""
+
+    def __init__(self, text: str):
+        self.sentences = [s.start for s in split_sentences(text)] or [0]
+        self.paragraphs = [p.start for p in split_paragraphs(text)] or [0]
+
+    def sentence(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sentences, offset) - 1)
+
+    def paragraph(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.paragraphs, offset) - 1)
+
+
+def _company_finder(companies: Sequence[Mention], layout: _Layout) -> Callable[[int], str | None]:
+    """offset → the company a fiscal year there belongs to: the nearest company in the same sentence
+    (preceding first), else the nearest preceding one in the paragraph."""
+    ordered = sorted((c for c in companies if c.name), key=lambda c: c.start)
+    starts = [c.start for c in ordered]
+
+    def find(offset: int) -> str | None:
+        sentence, paragraph = layout.sentence(offset), layout.paragraph(offset)
+        i = bisect.bisect_right(starts, offset)
+        before = ordered[i - 1] if i else None
+        if before is not None and layout.sentence(before.start) == sentence:
+            return before.name
+        after = ordered[i] if i < len(ordered) else None
+        if after is not None and layout.sentence(after.start) == sentence:
+            return after.name
+        if before is not None and layout.paragraph(before.start) == paragraph:
+            return before.name
+        return None
+
+    return find
+
+
+def find_periods(text: str, *, pub_date: dt.date | None = None, companies: Sequence[Mention] = (),
+                 fiscal_year_end: Callable[[str], int | None] | None = None) -> list[Mention]:
+    """Period mentions in ``text``, resolved to "YYYY-MM" months (see period_resolve for the rules).
+
+    Relative periods (今年, 去年同期, a yearless 第四季度) need ``pub_date`` or a period in
+    context; those that can be resolved by neither are left out.
+    """
+    raws = scan(text, pub_date.year if pub_date else None)
+    if not raws:
+        return []
+    layout = _Layout(text)
+    company_at = _company_finder(companies, layout)
+
+    def fiscal_end(offset: int) -> tuple[int | None, str | None]:
+        name = company_at(offset)
+        month = fiscal_year_end(name) if (name and fiscal_year_end) else None
+        return month, name
+
+    resolver = Resolver(pub_date, fiscal_end)
+    markers = tuple(patterns()["words"]["comparison_markers"])
+    mentions = []
+    for raw in raws:
+        before = text[max(0, raw.start - 5):raw.start].rstrip()
+        span = resolver.add(raw, layout.sentence(raw.start), layout.paragraph(raw.start),
+                            before.endswith(markers))
+        if span is not None:
+            mentions.append(_mention(text, raw, span))
+    return mentions
+
+
+def _mention(text: str, raw: Raw, span) -> Mention:
+    return Mention(
+        type="period", text=text[raw.start:raw.end], start=raw.start, end=raw.end,
+        period_start=None if span.start is None else month_text(span.start),
+        period_end=month_text(span.end), fiscal=span.fiscal,
+        info={"relative": span.anchor is not None, "granularity": granularity(span), "anchor": span.anchor},
+    )
+
+
+class PeriodRecognizer:
+    """spaCy component: period mentions onto the Doc (runs after the company recogniser)."""
+
+    def __call__(self, doc):
+        from pipeline import company_table
+
+        mentions = find_periods(doc.text, pub_date=doc._.pub_date, companies=doc_mentions(doc, "company"),
+                                fiscal_year_end=company_table.fiscal_year_end)
+        return add_mentions(doc, mentions, "period")
+
+
+@Language.factory("capex_period")
+def make_period_recognizer(nlp: Language, name: str) -> PeriodRecognizer:
+    return PeriodRecognizer()
