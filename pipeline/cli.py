@@ -39,10 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_optional_commands(commands) -> None:
     """Commands defined beside their stage (review, export…) register themselves with a handler."""
-    try:
-        from pipeline.cli_review import add_review_commands
-    except ImportError:
-        return
+    from pipeline.cli_review import add_review_commands
+
     add_review_commands(commands)
 
 
