@@ -7,6 +7,8 @@ comparison (较2024年的297.6亿美元), else `subject`.
 """
 from __future__ import annotations
 
+import regex
+
 from pipeline.document import Mention
 from pipeline.facts.context import ArticleContext
 from pipeline.facts.cues import Cue, find_cues, has_cue
@@ -22,10 +24,11 @@ BASE_REACH = 16
 def sentence_triggers(ctx: ArticleContext, sentence: Segment) -> list[Cue]:
     """Capex triggers in a sentence: strong terms, and spending verbs when a capex object is present."""
     strong = find_cues(ctx.masked, "strong_triggers", sentence.start, sentence.end)
-    if has_cue(ctx.masked, "capex_objects", sentence.start, sentence.end):
+    objects = find_cues(ctx.masked, "capex_objects", sentence.start, sentence.end)
+    if objects:
         verbs = find_cues(ctx.masked, "spending_verbs", sentence.start, sentence.end)
-        objects = find_cues(ctx.masked, "capex_objects", sentence.start, sentence.end)
-        strong = strong + verbs + objects
+        if verbs:
+            strong = strong + verbs + objects
     return sorted(strong, key=lambda c: c.start)
 
 
@@ -42,6 +45,7 @@ def is_blocked(ctx: ArticleContext, money: Mention, sentence: Segment, triggers:
     """A negative term in the amount's own stretch, or between its trigger and it, blocks it."""
     left, right = local_window(ctx, money, sentence)
     trigger_spans = [(c.start, c.end) for c in triggers]
+    trigger_spans += [b for b in _brackets(ctx, left, right) if not b[0] <= money.start < b[1]]
     for cue in find_cues(ctx.masked, "negative_terms", left, right):
         if not any(s <= cue.start < e for s, e in trigger_spans):
             return True
@@ -88,7 +92,9 @@ def _follows_increase(ctx: ArticleContext, money: Mention, clause_start: int) ->
 
 
 def amount_role(ctx: ArticleContext, money: Mention, sentence: Segment) -> str:
-    """'base' when a comparison marker governs the amount (较…的X, 比去年的X), else 'subject'."""
+    """'base' when a comparison marker governs the amount (较…的X, 比去年的X, 是X的2倍), else 'subject'."""
+    if _is_multiple_base(ctx, money):
+        return "base"
     left = ctx.clause_start(money.start, sentence.start)
     markers = find_cues(ctx.masked, "base_markers", left, money.start)
     if not markers:
@@ -101,3 +107,20 @@ def amount_role(ctx: ArticleContext, money: Mention, sentence: Segment) -> str:
     if ctx.of_type("percent", marker.end, money.start):
         return "subject"
     return "base"
+
+
+def _is_multiple_base(ctx: ArticleContext, money: Mention) -> bool:
+    """914亿美元的2倍: the amount a multiple is taken of."""
+    after = ctx.text[money.end:money.end + 2]
+    if not after.startswith("的"):
+        return False
+    following = ctx.of_type("percent", money.end, money.end + 8)
+    return bool(following) and following[0].kind == "multiple"
+
+
+BRACKETED = regex.compile(r"[（(][^（()）]{0,30}[）)]")
+
+
+def _brackets(ctx: ArticleContext, start: int, end: int) -> list[tuple[int, int]]:
+    """Parenthetical clarifications (含融资租赁): their words do not block the amount."""
+    return [m.span() for m in BRACKETED.finditer(ctx.text, start, end)]

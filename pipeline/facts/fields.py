@@ -66,7 +66,7 @@ def pick_period(ctx: ArticleContext, money_start: int, money_end: int, sentence:
                 role: str) -> Mention | None:
     """The period an amount is for: nearest before it in its clause, then in the sentence."""
     clause = ctx.clause_start(money_start, sentence.start)
-    periods = ctx.of_type("period", sentence.start, money_start)
+    periods = [p for p in ctx.of_type("period", sentence.start, money_start) if not _is_single_month(p)]
     if role == "base":
         local = [p for p in periods if p.start >= clause and money_start - p.end <= BASE_REACH + 4]
         return local[-1] if local else None
@@ -79,6 +79,11 @@ def pick_period(ctx: ArticleContext, money_start: int, money_end: int, sentence:
     after = ctx.of_type("period", money_end, ctx.clause_end(money_end, sentence.end))
     after = [p for p in after if not is_base_period(ctx, p, money_end)]
     return after[0] if after else None
+
+
+def _is_single_month(period: Mention) -> bool:
+    """今年2月，X宣布…: a single month dates the announcement, not the spending."""
+    return period.info.get("granularity") == "month" and period.period_start == period.period_end
 
 
 def period_of(mention: Mention | None) -> Period | None:

@@ -18,7 +18,11 @@ from pipeline.facts import binding, changes, fields
 from pipeline.facts.context import ArticleContext
 from pipeline.facts.cues import Cue, find_cues, has_cue
 from pipeline.facts.draft import Draft, amount_of
+from pipeline.recognize.company import resolve_reference
 from pipeline.sentences import Segment
+
+# A follow-up sentence refers back to the figure just stated: 这比上年增长了72.8%.
+FOLLOWUP_START = regex.compile(r"(?:这|這|此|该|該|其|同比|较|較|比)")
 
 CONFIDENCE = {"trigger": 0.85, "continuation": 0.6, "change_only": 0.55, "change_followup": 0.6}
 
@@ -29,6 +33,8 @@ class ReadingState:
     companies: tuple[str, ...] | None = None
     period: Period | None = None
     period_index: int = -10
+    context_index: int = -10
+    group: tuple[str, ...] | None = None
     source: str | None = None
     last_index: int = -10
     last_drafts: list[Draft] = field(default_factory=list)
@@ -65,12 +71,26 @@ def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
         drafts.append(_draft(ctx, index, sentence, money, role, triggers, state, rule))
     subjects = [d.money for d in drafts if d.role == "subject"]
     owned = changes.assign_changes(ctx, sentence, subjects, changes.sentence_changes(ctx, sentence))
+    strays = []
     for draft in drafts:
-        if draft.role == "subject" and draft.money.start in owned:
-            draft.change = changes.change_value(ctx, owned[draft.money.start])
-    if not drafts and rule == "trigger":
-        drafts = _change_only(ctx, index, sentence, triggers, state)
+        change = owned.get(draft.money.start) if draft.role == "subject" else None
+        if change is not None and _own_period_differs(ctx, sentence, change, draft):
+            strays.append(change)  # 今年计划20亿元，明年将减少6成: next year's change
+        elif change is not None:
+            draft.change = changes.change_value(ctx, change)
+    if rule == "trigger" and (strays or not drafts):
+        drafts += _change_only(ctx, index, sentence, triggers, state, strays or None)
     return drafts
+
+
+def _own_period_differs(ctx: ArticleContext, sentence: Segment, change: Mention, draft: Draft) -> bool:
+    clause = ctx.clause_start(change.start, sentence.start)
+    moneys = ctx.of_type("money", clause, change.start)
+    own = [p for p in ctx.of_type("period", clause, change.start) if not fields.is_base_period(ctx, p, clause)
+           and not any(m.start >= p.end for m in moneys)]  # 2025年实际支出914亿美元的2倍: the base's period
+    if not own or draft.period is None or not own[-1].period_end or not draft.period.end:
+        return False
+    return own[-1].period_end[:4] != draft.period.end[:4]
 
 
 def _accepts(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: list[Cue], rule: str) -> bool:
@@ -90,9 +110,11 @@ def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, r
            triggers: list[Cue], state: ReadingState, rule: str) -> Draft:
     companies = fields.pick_companies(ctx, money.start, sentence)
     inherited = companies is None
-    companies = companies or state.companies or _recent_company(ctx, sentence.start)
+    if inherited:
+        companies = _inherited_companies(ctx, index, sentence, money.start, state)
     period_mention = fields.pick_period(ctx, money.start, money.end, sentence, role)
-    carried = state.period if role == "subject" and state.period_index >= index - 1 else None
+    continues = rule == "continuation" or has_cue(ctx.masked, "project_reference", sentence.start, money.start)
+    carried = state.period if role == "subject" and continues and state.period_index >= index - 1 else None
     period = fields.period_of(period_mention) or carried
     status = fields.pick_status(ctx, money.start, sentence, period, role)
     source = fields.pick_source(ctx, money.start, sentence) or (state.source if inherited else None)
@@ -107,8 +129,9 @@ def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, r
 
 
 def _change_only(ctx: ArticleContext, index: int, sentence: Segment, triggers: list[Cue],
-                 state: ReadingState) -> list[Draft]:
-    found = changes.sentence_changes(ctx, sentence)
+                 state: ReadingState, candidates: list[Mention] | None = None) -> list[Draft]:
+    found = candidates or changes.sentence_changes(ctx, sentence)
+    found = [c for c in found if binding.is_bound(ctx, c, sentence, triggers)]
     if not found:
         return []
     change = found[0]
@@ -126,7 +149,8 @@ def _change_only(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
 def add_followup_change(ctx: ArticleContext, sentence: Segment, state: ReadingState) -> bool:
     """这比上年增长了72.8%: a change with no amount and no new spender updates the last fact."""
     found = changes.sentence_changes(ctx, sentence)
-    if not found or ctx.of_type("company", sentence.start, sentence.end):
+    if not found or ctx.of_type("company", sentence.start, sentence.end) or \
+            ctx.of_type("money", sentence.start, sentence.end) or not FOLLOWUP_START.match(sentence.text):
         return False
     target = next((d for d in reversed(state.last_drafts) if d.role == "subject"), None)
     if target is None or target.change is not None:
@@ -138,9 +162,12 @@ def add_followup_change(ctx: ArticleContext, sentence: Segment, state: ReadingSt
 
 def _remember(ctx: ArticleContext, index: int, sentence: Segment, drafts: list[Draft],
               state: ReadingState) -> None:
+    state.context_index = index
     subjects = [d for d in drafts if d.role == "subject"]
     if subjects:
         state.companies = subjects[-1].companies or state.companies
+        spenders = [d.companies for d in subjects if d.companies and len(d.companies) > 1]
+        state.group = spenders[-1] if spenders else state.group
         if subjects[-1].period is not None:
             state.period, state.period_index = subjects[-1].period, index
         state.source = subjects[-1].source
@@ -154,9 +181,31 @@ def _remember(ctx: ArticleContext, index: int, sentence: Segment, drafts: list[D
         state.period, state.period_index = fields.period_of(periods[-1]), index
 
 
-def _recent_company(ctx: ArticleContext, before: int) -> tuple[str, ...] | None:
-    named = [m for m in ctx.of_type("company", 0, before) if not fields.is_source_org(m.name)]
-    return (named[-1].name,) if named else None
+def _inherited_companies(ctx: ArticleContext, index: int, sentence: Segment, position: int,
+                         state: ReadingState) -> tuple[str, ...] | None:
+    """A sentence that names no spender: an industry-wide figure has none; 该公司/公司 refers to
+    the last company named; otherwise the previous capex sentence's spender carries over."""
+    if has_cue(ctx.masked, "industry_words", sentence.start, position):
+        return None
+    if has_cue(ctx.masked, "aggregate_words", sentence.start, position) and state.group:
+        return state.group
+    if has_cue(ctx.masked, "reference_words", sentence.start, position):
+        spenders = [m for m in ctx.of_type("company", 0, sentence.start) if not fields.is_source_org(m.name)]
+        resolved = resolve_reference(ctx.text, sentence.start, spenders)
+        if resolved:
+            return tuple(sorted(set(resolved)))
+    if state.context_index >= index - 2 and state.companies:
+        return state.companies
+    return _dominant_company(ctx)
+
+
+def _dominant_company(ctx: ArticleContext) -> tuple[str, ...] | None:
+    """The company an article is about (董事会同日核准…): named in most of its company mentions."""
+    names = [m.name for m in ctx.of_type("company") if not fields.is_source_org(m.name)]
+    if not names:
+        return None
+    top = max(set(names), key=names.count)
+    return (top,) if names.count(top) * 2 > len(names) else None
 
 
 # Named places (四川省宜宾市, 广东省肇庆市): two projects in different places are two facts
