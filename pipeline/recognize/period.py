@@ -161,15 +161,21 @@ def _read_main(m: regex.Match, text: str, pub_year: int | None) -> Raw | None:
     if year is False or sub is None or (sub and None in sub):
         return None
     end = m.end()
-    if year is not None and year.kind == "fiscal" and not sub:
+    if year is not None and year.kind == "fiscal":
         paren = patterns()["fy_paren"].match(text, end)
-        if paren:
+        if paren and (not sub or paren["pr_y"] or paren["ps_y"]):  # 2026财年第二季度（2025年10~12月）
             return _read_paren(m, paren, pub_year) or Raw(m.start(), end, year, sub)
     return Raw(m.start(), end, year, sub)
 
 
 def _read_paren(m: regex.Match, paren: regex.Match, pub_year: int | None) -> Raw | None:
     """2025财年（截至2025年6月） / 2025财年(2024年9月至2025年8月): the months the text gives."""
+    if paren["pr_y"]:
+        year = _year(paren["pr_y"], pub_year)
+        first, last = _index(year, _month(paren["pr_m1"])), _index(year, _month(paren["pr_m2"]))
+        if first is not None and last is not None and last < first:
+            last += 12
+        return _explicit_raw(m, paren.end(), first, last, fiscal=True)
     last = _index(_year(paren["pe2_y"] or paren["pe_y"], pub_year), _month(paren["pe2_m"] or paren["pe_m"]))
     first = _index(_year(paren["ps_y"], pub_year), _month(paren["ps_m"])) if paren["ps_y"] else (
         None if last is None else last - 11)

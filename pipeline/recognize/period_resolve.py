@@ -168,6 +168,10 @@ class Resolver:
             context = self._near(sentence, paragraph, has_year)
             if context is not None:
                 return _shift(self._year_of(context), 12 * ref.value, "context")
+        if ref.kind == "fiscal_pub" and ref.value != 0:  # 上一财年 after 2025财年 is FY2024
+            context = self._near(sentence, paragraph, has_year)
+            if context is not None and context.anchor != "pub_date" and context.fiscal and context.end - context.start == 11:
+                return _shift(context, 12 * ref.value, "context")
         if self.pub is None:
             return None
         end_month = self._end_month(raw.start) if ref.kind == "fiscal_pub" or ref.du else None
