@@ -110,7 +110,9 @@ def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, r
            triggers: list[Cue], state: ReadingState, rule: str) -> Draft:
     companies = fields.pick_companies(ctx, money.start, sentence)
     inherited = companies is None
-    if inherited:
+    if _industry_wide(ctx, sentence, money.start):
+        companies, inherited = None, False  # 某CEO表示，全球数据中心资本支出将达1万亿美元
+    elif inherited:
         companies = _inherited_companies(ctx, index, sentence, money.start, state)
     period_mention = fields.pick_period(ctx, money.start, money.end, sentence, role)
     continues = rule == "continuation" or has_cue(ctx.masked, "project_reference", sentence.start, money.start)
@@ -185,8 +187,6 @@ def _inherited_companies(ctx: ArticleContext, index: int, sentence: Segment, pos
                          state: ReadingState) -> tuple[str, ...] | None:
     """A sentence that names no spender: an industry-wide figure has none; 该公司/公司 refers to
     the last company named; otherwise the previous capex sentence's spender carries over."""
-    if has_cue(ctx.masked, "industry_words", sentence.start, position):
-        return None
     if has_cue(ctx.masked, "aggregate_words", sentence.start, position) and state.group:
         return state.group
     if has_cue(ctx.masked, "reference_words", sentence.start, position):
@@ -197,6 +197,13 @@ def _inherited_companies(ctx: ArticleContext, index: int, sentence: Segment, pos
     if state.context_index >= index - 2 and state.companies:
         return state.companies
     return _dominant_company(ctx)
+
+
+def _industry_wide(ctx: ArticleContext, sentence: Segment, position: int) -> bool:
+    """An industry word after the last company named before the figure: the figure is the industry's."""
+    named = ctx.of_type("company", sentence.start, position)
+    start = named[-1].end if named else sentence.start
+    return has_cue(ctx.masked, "industry_words", start, position)
 
 
 def _dominant_company(ctx: ArticleContext) -> tuple[str, ...] | None:
