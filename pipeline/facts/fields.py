@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import regex
+
 from pipeline.company_table import load_company_table
 from pipeline.document import Mention, Period
 from pipeline.facts.binding import BASE_REACH
@@ -15,6 +17,7 @@ from pipeline.facts.cues import find_cues
 from pipeline.sentences import Segment
 
 ENUMERATION_JOINERS = set("、，,和与與及跟 \u3000")
+EQUAL_TO_BASE = regex.compile(r"[^，。,；]{0,4}?(?:持平|相当|相當|相比|相同|一致|差不多)")
 
 
 def is_source_org(name: str) -> bool:
@@ -58,6 +61,9 @@ def is_base_period(ctx: ArticleContext, period: Mention, floor: int) -> bool:
     markers = find_cues(ctx.masked, "base_markers", left, period.start)
     if markers:
         return True
+    if ctx.text[max(floor, period.start - 1):period.start] in ("与", "與", "跟", "同") and \
+            EQUAL_TO_BASE.match(ctx.text, period.end, period.end + 8):
+        return True  # 与去年基本持平: 去年 is the comparison
     after = ctx.text[period.end:period.end + 8]
     return after.startswith("的") and "倍" in after
 
