@@ -181,11 +181,15 @@ class Resolver:
         year = self.pub // 12 + ref.value
         return Span(year * 12, year * 12 + 11, False, "pub_date")
 
-    @staticmethod
-    def _year_of(context: Span) -> Span:
-        """The year a context period belongs to: its fiscal year if it is one, else its calendar year."""
+    def _year_of(self, context: Span, position: int | None = None) -> Span:
+        """The year a context period belongs to: its fiscal year if it is one (or, for a fiscal
+        quarter or half, the company's fiscal year holding it), else its calendar year."""
         if context.fiscal and context.end - context.start == 11:
             return context
+        end_month = self._end_month(position) if context.fiscal and position is not None else None
+        if end_month not in (None, 12):  # 第四财季…全年: Apple's fiscal year, not the calendar one
+            last = next(i for i in range(context.end, context.end + 12) if i % 12 == end_month - 1)
+            return Span(last - 11, last, True, "context")
         year = context.start // 12
         return Span(year * 12, year * 12 + 11, False, "context")
 
@@ -237,8 +241,11 @@ class Resolver:
     def _bare(self, raw: Raw, sentence: int, paragraph: int) -> Span | None:
         context = self._near(sentence, paragraph, lambda s: has_year(s) and not s.guessed)
         if context is not None:
-            return self._apply(self._year_of(context), raw, "context")
+            return self._apply(self._year_of(context, raw.start), raw, "context")
         if raw.sub[0] in ("full", "in"):
+            fiscal = self._near(sentence, paragraph, lambda s: has_year(s) and s.fiscal)
+            if fiscal is not None:  # 第四财季…，全年: the fiscal year of that quarter
+                return self._apply(self._year_of(fiscal, raw.start), raw, "context")
             if self.pub is None:
                 return None
             year = self.pub // 12
