@@ -1,6 +1,6 @@
 """Sentence and paragraph boundaries over cleaned text, as half-open offsets.
 
-Chinese news ends sentences with 。！？ (and ; in lists), often followed by a
+Chinese news ends sentences with 。！？, often followed by a
 closing quote or bracket that still belongs to the sentence. Paragraphs are
 separated by newlines in the cleaned text.
 """
@@ -12,8 +12,9 @@ import regex
 
 # A sentence runs up to and including its terminator and any closing quotes/brackets after it,
 # or up to a newline (headlines and list items have no terminator).
+# Semicolons join clauses of one sentence (同日发布业绩的华虹…；当季资本开支…): not an end.
 SENTENCE_END = regex.compile(r"""
-    [。！？!?；;]+ [”’」』）)\]]*     # terminator, then closers that belong to the sentence
+    [。！？!?]+ [”’」』）)\]]*       # terminator, then closers that belong to the sentence
   | \n+                              # a paragraph break ends a sentence too
 """, regex.VERBOSE)
 

@@ -32,6 +32,8 @@ def sentence_changes(ctx: ArticleContext, sentence: Segment) -> list[Mention]:
         clause = ctx.clause_start(mention.start, sentence.start)
         if has_cue(ctx.masked, "negative_terms", clause, mention.start):
             continue  # 营业利润下降60%: the change of something else
+        if mention.info.get("to_level") and mention.kind == "percent":
+            continue  # 占比提升至约25%: a share reached, not a change
         partner = mention.info.get("range_pair")
         if partner is not None and partner < mention.start:
             continue  # the upper end of a range travels with its lower end

@@ -125,8 +125,17 @@ def pick_status(ctx: ArticleContext, position: int, sentence: Segment, period: P
         return "actual"
     if past is False:
         return "forecast"
+    if period is not None and _level_verb_before(ctx, position):
+        return "actual"  # undated article: 百度2024年资本开支为81亿元
     return "plan"
 
+
+def _level_verb_before(ctx: ArticleContext, position: int) -> bool:
+    """资本开支为81亿元 / 達1兆元: a reported level, stated as a fact."""
+    return bool(REPORTED_LEVEL.search(ctx.text[max(0, position - 3):position]))
+
+
+REPORTED_LEVEL = regex.compile(r"(?:为|為|达|達|是)(?:约|約|逾|近)?$")
 
 WEAK_PLAN = {"将", "將", "宣布", "公告", "决定", "決定", "准备", "準備"}
 

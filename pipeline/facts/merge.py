@@ -105,6 +105,9 @@ def _with_change(target: Draft, draft: Draft) -> Draft:
 
 
 def _same_change(a: Draft, b: Draft) -> bool:
-    return (a.amount is None and _overlap(a, b) and _years_agree(a, b)
-            and a.change is not None and b.change is not None
-            and abs(a.change.value - b.change.value) <= Decimal("0.005"))
+    if not (a.amount is None and _overlap(a, b) and _years_agree(a, b)
+            and a.change is not None and b.change is not None):
+        return False
+    ends_a = {a.change.value, a.change.value_high} - {None}
+    ends_b = {b.change.value, b.change.value_high} - {None}
+    return any(abs(x - y) <= Decimal("0.005") for x in ends_a for y in ends_b)

@@ -18,13 +18,14 @@ from pipeline.facts import binding, changes, fields
 from pipeline.facts.context import ArticleContext
 from pipeline.facts.cues import Cue, find_cues, has_cue
 from pipeline.facts.draft import Draft, amount_of
+from pipeline.facts.respectively import respective_assignments
 from pipeline.recognize.company import resolve_reference
 from pipeline.sentences import Segment
 
 # A follow-up sentence refers back to the figure just stated: 这比上年增长了72.8%.
 FOLLOWUP_START = regex.compile(r"(?:这|這|此|该|該|其|同比|较|較|比)")
 
-CONFIDENCE = {"trigger": 0.85, "continuation": 0.6, "change_only": 0.55, "change_followup": 0.6}
+CONFIDENCE = {"respectively": 0.75, "trigger": 0.85, "continuation": 0.6, "change_only": 0.55, "change_followup": 0.6}
 
 
 @dataclass
@@ -63,14 +64,20 @@ def read_sentence(ctx: ArticleContext, index: int, sentence: Segment, state: Rea
 def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: list[Cue],
                  state: ReadingState, rule: str) -> list[Draft]:
     moneys = [m for m in ctx.of_type("money", sentence.start, sentence.end) if not ctx.is_conversion(m)]
+    respective = respective_assignments(ctx, sentence)
     drafts = []
     for money in moneys:
-        if not _accepts(ctx, money, sentence, triggers, rule):
+        own = respective.get(money.start, ())
+        if own is None or not _accepts(ctx, money, sentence, triggers, rule):
             continue
         role = binding.amount_role(ctx, money, sentence)
-        drafts.append(_draft(ctx, index, sentence, money, role, triggers, state, rule))
+        draft = _draft(ctx, index, sentence, money, role, triggers, state, rule)
+        if own:
+            draft.companies, draft.rule = own, "respectively"
+        drafts.append(draft)
     subjects = [d.money for d in drafts if d.role == "subject"]
     owned = changes.assign_changes(ctx, sentence, subjects, changes.sentence_changes(ctx, sentence))
+    _claim_named_changes(ctx, sentence, drafts, owned)
     strays = []
     for draft in drafts:
         change = owned.get(draft.money.start) if draft.role == "subject" else None
@@ -81,6 +88,23 @@ def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
     if rule == "trigger" and (strays or not drafts):
         drafts += _change_only(ctx, index, sentence, triggers, state, strays or None)
     return drafts
+
+
+def _claim_named_changes(ctx: ArticleContext, sentence: Segment, drafts: list[Draft],
+                         owned: dict[int, Mention]) -> None:
+    """其中鸿海年增约4成: an unowned change right after a company goes to that company's amount."""
+    taken = {c.start for c in owned.values()}
+    for change in changes.sentence_changes(ctx, sentence):
+        if change.start in taken:
+            continue
+        clause = ctx.clause_start(change.start, sentence.start)
+        named = ctx.of_type("company", clause, change.start)
+        if not named:
+            continue
+        mine = [d for d in drafts if d.role == "subject" and d.companies == (named[-1].name,)
+                and d.money.start not in owned]
+        if len(mine) == 1:
+            owned[mine[0].money.start] = change
 
 
 def _own_period_differs(ctx: ArticleContext, sentence: Segment, change: Mention, draft: Draft) -> bool:
