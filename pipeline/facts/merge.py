@@ -24,8 +24,12 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
         if target is not None:
             if target.change is None:
                 result[result.index(target)] = _with_change(target, draft)
-        elif draft.companies and not any(_same_change(kept, draft) for kept in result):
-            result.append(draft)
+        elif draft.companies:
+            twin = next((kept for kept in result if _same_change(kept, draft)), None)
+            if twin is None:
+                result.append(draft)
+            elif draft.change.value_high is not None and twin.change.value_high is None:
+                result[result.index(twin)] = draft  # the body's 减少20%~30% over the headline's 最多三成
     return result
 
 

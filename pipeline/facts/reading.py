@@ -162,6 +162,8 @@ def _change_only(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
         return []
     change = found[0]
     companies = fields.pick_companies(ctx, change.start, sentence)
+    if companies is None and not _industry_wide(ctx, sentence, change.start):
+        companies = _inherited_companies(ctx, index, sentence, change.start, state)
     period = fields.period_of(fields.pick_period(ctx, change.start, change.end, sentence, "subject"))
     period = period or state.period
     status = fields.pick_status(ctx, change.start, sentence, period)
