@@ -17,6 +17,7 @@ from pipeline.document import Fact, Mention
 from pipeline.facts.context import ArticleContext
 from pipeline.facts.merge import merge_drafts
 from pipeline.facts.reading import ReadingState, read_sentence
+from pipeline.facts.table import table_drafts
 from pipeline.recognize.base import register_extensions
 
 register_extensions()
@@ -28,8 +29,10 @@ def assemble_facts(text: str, mentions: Sequence[Mention], *, groups: Sequence[A
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     ctx = ArticleContext(text=text, mentions=ordered, groups=groups or (), pub_date=pub_date, doc_id=doc_id)
     state = ReadingState()
-    drafts = []
+    drafts, table_lines = table_drafts(ctx)
     for index, sentence in enumerate(ctx.sentences):
+        if ctx.paragraph_of(sentence.start) is not None and ctx.paragraph_of(sentence.start).start in table_lines:
+            continue
         drafts.extend(read_sentence(ctx, index, sentence, state))
     merged = merge_drafts(drafts)
     facts = [d.to_fact(doc_id) for d in merged if d.companies or d.group_text]
