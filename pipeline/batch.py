@@ -1,24 +1,38 @@
 """Run the pipeline over many files: ingest → extract → emit, one error record per failure.
 
-Documents are processed in input order; with ``jobs > 1`` a process pool (one pipeline
-per worker, loaded once) runs them in parallel and results are still written in input
-order, so two runs give byte-identical files. A document that raises becomes an
-``errors.jsonl`` record and the batch goes on.
+Inputs are walked and read lazily and results are written as they complete, in input order
+whatever the engine and the number of workers, so two runs give byte-identical files and
+memory does not grow with the number of documents. ``jobs`` defaults to every core.
+
+- Engines (:mod:`pipeline.engines`): ``local`` (this process at ``jobs=1``, else a pool of
+  worker processes, each loading the pipeline once) and ``dask`` (a dask.distributed cluster).
+- Per document: a document that raises, runs past ``doc_timeout`` seconds or holds more than
+  ``max_bytes`` becomes an ``errors.jsonl`` record and the batch goes on.
+- Resume: output goes to ``*.jsonl.partial`` files with a journal (:mod:`pipeline.emit`);
+  ``resume=True`` checks what an earlier, interrupted run wrote, keeps what checks out, skips
+  those inputs and appends the rest. The final files equal those of an uninterrupted run.
 """
 from __future__ import annotations
 
-import multiprocessing
 import platform
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
 from pipeline.document import Document
-from pipeline.emit import OutputWriter, write_json_atomic
+from pipeline.emit import JournalEntry, OutputWriter, confirmed_entries, write_json_atomic
+from pipeline.engines import (DEFAULT_DOC_TIMEOUT, Limits, Task, estimate_documents, iter_tasks, make_engine,
+                              process_document)
+from pipeline.engines.local import default_jobs
 from pipeline.ingest import IngestError, iter_inputs, read_path
 from pipeline.progress import Progress
+
+__all__ = ["RunSummary", "ResumeMismatch", "run_batch", "iter_documents", "process_document", "run_record"]
+
+
+class ResumeMismatch(ValueError):
+    """``--resume`` on a folder written from other inputs."""
 
 
 @dataclass
@@ -30,10 +44,22 @@ class RunSummary:
     files: int = 0
     seconds: float = 0.0
     error_kinds: dict = field(default_factory=dict)
+    resumed: int = 0  # inputs an earlier run had already done (``--resume``)
+    new: int = 0      # inputs this run did
+
+    def add(self, entry: JournalEntry) -> None:
+        self.documents += entry.counts.get("documents", 0)
+        self.facts += entry.counts.get("facts", 0)
+        self.mentions += entry.counts.get("mentions", 0)
+        self.errors += entry.counts.get("errors", 0)
+        if entry.key.startswith("file:") or entry.key.endswith("#0"):
+            self.files += 1
+        for kind, count in entry.error_kinds.items():
+            self.error_kinds[kind] = self.error_kinds.get(kind, 0) + count
 
     def to_json(self) -> dict:
         return {"documents": self.documents, "files": self.files, "facts": self.facts,
-                "mentions": self.mentions, "errors": self.errors, "error_kinds": self.error_kinds,
+                "mentions": self.mentions, "errors": self.errors, "error_kinds": dict(sorted(self.error_kinds.items())),
                 "seconds": round(self.seconds, 3)}
 
 
@@ -43,99 +69,72 @@ def iter_documents(inputs: Sequence[str | Path], max_bytes: int) -> Iterator[Doc
         yield from read_path(path, root, max_bytes=max_bytes)
 
 
-def process_document(document: Document) -> dict:
-    """One document → {'facts': [...], 'mentions': [...]} or {'error': {...}} (never raises)."""
-    try:
-        import pipeline
-
-        result = pipeline.run_document(document)
-        return {"doc_id": document.doc_id, "document": _document_record(document),
-                "facts": [f.to_json() for f in result.facts],
-                "mentions": [m.to_json(document.doc_id) for m in result.mentions]}
-    except Exception as exc:  # one bad document must not stop the batch
-        return {"doc_id": document.doc_id, "error": {
-            "path": document.path, "doc_id": document.doc_id, "stage": "extract",
-            "error_type": type(exc).__name__, "message": str(exc)[:500]}}
-
-
-def _document_record(document: Document) -> dict:
-    record = document.to_json()
-    record["warnings"] = list(document.meta.get("warnings") or [])
-    record["locale"] = document.meta.get("locale")
-    return record
-
-
-def _worker_init() -> None:
-    import pipeline
-
-    pipeline.load()
-
-
-def _results(items: Iterator[Document | IngestError], jobs: int) -> Iterator[dict]:
-    def split() -> Iterator[Document | IngestError]:
-        return items
-
-    if jobs <= 1:
-        for item in split():
-            yield _error_result(item) if isinstance(item, IngestError) else process_document(item)
-        return
-    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with context.Pool(jobs, initializer=_worker_init) as pool:
-        for result in pool.imap(_process_any, split(), chunksize=4):
-            yield result
-
-
-def _process_any(item: Document | IngestError) -> dict:
-    return _error_result(item) if isinstance(item, IngestError) else process_document(item)
-
-
-def _error_result(error: IngestError) -> dict:
-    return {"doc_id": None, "error": error.to_json()}
-
-
-def run_batch(inputs: Sequence[str | Path], out_dir: str | Path, *, jobs: int = 1,
-              max_bytes: int = 10_000_000, quiet: bool = False) -> RunSummary:
+def run_batch(inputs: Sequence[str | Path], out_dir: str | Path, *, jobs: int | None = None,
+              max_bytes: int = 10_000_000, quiet: bool = False, resume: bool = False,
+              doc_timeout: float | None = DEFAULT_DOC_TIMEOUT, engine: str = "local",
+              scheduler: str | None = None, progress_every: float = 10.0) -> RunSummary:
     """Extract every document under ``inputs`` into ``out_dir``; returns the run's counts."""
     started = time.perf_counter()
+    jobs = jobs or default_jobs()
+    out_dir = Path(out_dir)
+    limits = Limits(max_bytes=max_bytes, doc_timeout=doc_timeout or None)
+    runner = make_engine(engine, jobs, limits, scheduler)
+    tasks = iter_tasks(inputs, max_bytes)
+    if resume:  # check the inputs against what the folder holds before touching it
+        _skip(tasks, confirmed_entries(out_dir))
+    writer = OutputWriter(out_dir, resume=resume)
     summary = RunSummary()
-    writer = OutputWriter(Path(out_dir))
-    progress = Progress(quiet=quiet)
+    for entry in writer.entries:
+        summary.add(entry)
+    summary.resumed = len(writer.entries)
+    progress = Progress(quiet=quiet, every=progress_every, initial=summary.documents + summary.errors,
+                        total=None if quiet else estimate_documents(inputs))
+    progress.errors = summary.errors
     try:
-        for result in _results(iter_documents(inputs, max_bytes), jobs):
-            _record(result, writer, summary)
-            progress.update(errors=summary.errors)
+        for task, results in runner.run(tasks):
+            entry = writer.write_entry(task.key, results)
+            summary.add(entry)
+            summary.new += 1
+            progress.update(len(results), errors=summary.errors)
         writer.commit()
     except BaseException:
-        writer.abort()
+        writer.close()
         raise
     finally:
         progress.close()
     summary.seconds = time.perf_counter() - started
-    write_json_atomic(Path(out_dir) / "run.json", run_record(summary, inputs, jobs))
+    run_json = out_dir / "run.json"
+    if summary.new or not run_json.exists():
+        write_json_atomic(run_json, run_record(summary, inputs, jobs, engine))
     return summary
 
 
-def _record(result: dict, writer: OutputWriter, summary: RunSummary) -> None:
-    if "error" in result:
-        writer.write("errors", [result["error"]])
-        summary.errors += 1
-        kind = result["error"].get("stage", "?")
-        summary.error_kinds[kind] = summary.error_kinds.get(kind, 0) + 1
-        return
-    writer.write("documents", [result["document"]])
-    writer.write("facts", result["facts"])
-    writer.write("mentions", result["mentions"])
-    summary.documents += 1
-    summary.facts += len(result["facts"])
-    summary.mentions += len(result["mentions"])
+def _skip(tasks: Iterator[Task], entries: Sequence[JournalEntry]) -> None:
+    """Consume the tasks the journal has done, checking that they are the same inputs."""
+    for number, entry in enumerate(entries):
+        task = next(tasks, None)
+        if task is None:
+            raise ResumeMismatch(f"--resume: the output folder holds {len(entries)} inputs but the inputs "
+                                 f"given now are only {number}; run without --resume")
+        if task.key != entry.key:
+            raise ResumeMismatch(f"--resume: the output folder was written from other inputs: expected "
+                                 f"{_name(entry.key)!r} as input {number + 1}, found {_name(task.key)!r}; "
+                                 f"run without --resume")
 
 
-def run_record(summary: RunSummary, inputs: Sequence[str | Path], jobs: int) -> dict:
+def _name(key: str) -> str:
+    return key.split(":", 1)[-1]
+
+
+def run_record(summary: RunSummary, inputs: Sequence[str | Path], jobs: int, engine: str = "local") -> dict:
     import jieba
     import spacy
 
     import pipeline
 
-    return {"inputs": [str(p) for p in inputs], "jobs": jobs, **summary.to_json(),
-            "versions": {"capex-pipeline": pipeline.__version__, "python": platform.python_version(),
-                         "spacy": spacy.__version__, "jieba": jieba.__version__}}
+    record = {"inputs": [str(p) for p in inputs], "jobs": jobs, "engine": engine, **summary.to_json()}
+    if summary.resumed:
+        record["resumed_inputs"] = summary.resumed
+    record["versions"] = {"capex-pipeline": pipeline.__version__, "python": platform.python_version(),
+                          "spacy": spacy.__version__, "jieba": jieba.__version__}
+    return record

@@ -23,8 +23,18 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="extract facts and mentions from files or folders")
     extract.add_argument("inputs", nargs="+", help="article files or folders (recursive)")
     extract.add_argument("--out", required=True, help="output folder")
-    extract.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default 1)")
-    extract.add_argument("--max-bytes", type=int, default=10_000_000, help="skip larger files (default 10 MB)")
+    extract.add_argument("--jobs", type=int, default=None,
+                         help=f"parallel worker processes (default: all cores, {os.cpu_count() or 1} here)")
+    extract.add_argument("--max-bytes", type=int, default=10_000_000,
+                         help="record larger files and documents as errors (default 10 MB)")
+    extract.add_argument("--doc-timeout", type=float, default=30.0,
+                         help="seconds one document may take before it is recorded as an error (default 30; 0: none)")
+    extract.add_argument("--resume", action="store_true",
+                         help="keep the documents an interrupted run already wrote to --out (checked) and do the rest")
+    extract.add_argument("--engine", choices=("local", "dask"), default="local",
+                         help="local processes (default) or a dask.distributed cluster")
+    extract.add_argument("--scheduler", default=None,
+                         help="with --engine dask: the scheduler address tcp://HOST:PORT (default: a LocalCluster)")
     extract.add_argument("--quiet", action="store_true", help="no progress output")
     evaluate = commands.add_parser("evaluate", help="score predictions against a gold file")
     evaluate.add_argument("--gold", required=True, help="gold JSONL (GOLD_FORMAT section 2)")
@@ -51,15 +61,37 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if missing:
         print(f"capex extract: input not found: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    if args.jobs < 1:
-        print(f"capex extract: --jobs expects a number >= 1, found {args.jobs}", file=sys.stderr)
+    problems = []
+    if args.jobs is not None and args.jobs < 1:
+        problems.append(f"--jobs expects a number >= 1, found {args.jobs}")
+    if args.max_bytes < 1:
+        problems.append(f"--max-bytes expects a number >= 1, found {args.max_bytes}")
+    if args.doc_timeout < 0:
+        problems.append(f"--doc-timeout expects seconds >= 0, found {args.doc_timeout:g}")
+    if args.scheduler and args.engine != "dask":
+        problems.append("--scheduler goes with --engine dask")
+    if problems:
+        print(f"capex extract: {'; '.join(problems)}", file=sys.stderr)
         return EXIT_USAGE
-    summary = run_batch(args.inputs, args.out, jobs=args.jobs, max_bytes=args.max_bytes, quiet=args.quiet)
+    from pipeline.batch import ResumeMismatch
+
+    try:
+        summary = run_batch(args.inputs, args.out, jobs=args.jobs, max_bytes=args.max_bytes, quiet=args.quiet,
+                            resume=args.resume, doc_timeout=args.doc_timeout or None, engine=args.engine,
+                            scheduler=args.scheduler)
+    except ResumeMismatch as error:
+        print(f"capex extract: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"capex: interrupted; `capex extract ... --out {args.out} --resume` continues where it stopped",
+              file=sys.stderr)
+        return 130
     if not args.quiet or summary.errors:
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(summary.error_kinds.items()))
+        resumed = f" ({summary.resumed} inputs kept from the earlier run)" if summary.resumed else ""
         print(f"capex: {summary.documents} documents, {summary.facts} facts, {summary.mentions} mentions, "
-              f"{summary.errors} errors{f' ({kinds})' if kinds else ''} in {summary.seconds:.1f}s -> {args.out}",
-              file=sys.stderr)
+              f"{summary.errors} errors{f' ({kinds})' if kinds else ''} in {summary.seconds:.1f}s -> {args.out}"
+              f"{resumed}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -107,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("capex: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `capex evaluate | head`: the reader left; nothing to report
+        sys.stderr = open(os.devnull, "w")
+        return EXIT_OK
     except Exception as exc:
         if args.debug or os.environ.get("CAPEX_DEBUG"):
             raise

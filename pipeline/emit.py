@@ -1,17 +1,30 @@
-"""Stage 5, emit: JSONL records written atomically (temporary file renamed into place).
+"""Stage 5, emit: JSONL records written atomically (temporary file renamed into place), resumably.
 
-``OutputWriter`` streams facts, mentions and errors to ``DIR/*.jsonl.partial`` as results
-arrive and renames them when the run completes, so a reader never sees half a file.
+``OutputWriter`` streams each input's records to ``DIR/<name>.jsonl.partial`` as results
+arrive, in input order, and renames the files into place when the run completes, so a reader
+never sees half a file. After the records of one input (a file, or one line of a ``.jsonl``)
+are written, a line goes to the journal ``DIR/.capex-journal.jsonl``: the input's key, the
+records it produced and, for every output file, the offset where its records end and the
+SHA-256 of its bytes. ``OutputWriter(..., resume=True)`` reads the journal back, checks each
+entry against the bytes actually in the files (a killed run may have left a record half
+written, or written records after the journal's last entry), cuts the files at the last
+entry that checks out and appends from there: the final files are byte for byte those of an
+uninterrupted run. The journal stays beside the finished files so that a later ``--resume``
+can check them too.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 OUTPUT_FILES = ("documents", "facts", "mentions", "errors")
+JOURNAL = ".capex-journal.jsonl"
+JOURNAL_VERSION = 1
 
 
 def dumps(record: Any) -> str:
@@ -44,46 +57,184 @@ def write_jsonl_atomic(path: Path, records: Iterable[Any]) -> int:
     return len(lines)
 
 
+@dataclass
+class DocResult:
+    """What one document (or one input that gave no document) adds to the output files:
+    the JSONL text per file, how many records that is, and the error stage if it failed."""
+
+    lines: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    error_stage: str | None = None
+
+    @classmethod
+    def from_records(cls, records: dict[str, Sequence[Any]], error_stage: str | None = None) -> "DocResult":
+        lines = {name: "".join(dumps(r) + "\n" for r in items) for name, items in records.items() if items}
+        counts = {name: len(items) for name, items in records.items() if items}
+        return cls(lines, counts, error_stage)
+
+
+@dataclass
+class JournalEntry:
+    key: str
+    counts: dict[str, int]
+    error_kinds: dict[str, int]
+    files: dict[str, tuple[int, str]]  # name -> (end offset, sha256 of this entry's bytes)
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "counts": self.counts, "error_kinds": self.error_kinds,
+                "files": {name: list(value) for name, value in self.files.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "JournalEntry":
+        return cls(str(data["key"]), dict(data.get("counts") or {}), dict(data.get("error_kinds") or {}),
+                   {name: (int(v[0]), str(v[1])) for name, v in (data.get("files") or {}).items()})
+
+
+def confirmed_entries(out_dir: Path) -> list[JournalEntry]:
+    """The journal entries of ``out_dir`` that its files' bytes confirm, in order (read only).
+
+    Each output file is read from its partial file if there is one, else from the final file;
+    reading stops at the first entry whose offsets or hashes do not match."""
+    out_dir = Path(out_dir)
+    entries = _read_journal(out_dir / JOURNAL)
+    if not entries:
+        return []
+    handles = {}
+    try:
+        for name in OUTPUT_FILES:
+            for path in (out_dir / f"{name}.jsonl.partial", out_dir / f"{name}.jsonl"):
+                if path.exists():
+                    handles[name] = path.open("rb")
+                    break
+        offsets = {name: 0 for name in OUTPUT_FILES}
+        for number, entry in enumerate(entries):
+            for name, (end, digest) in entry.files.items():
+                if name not in handles or end < offsets[name]:
+                    return entries[:number]
+                data = handles[name].read(end - offsets[name])
+                if len(data) != end - offsets[name] or hashlib.sha256(data).hexdigest() != digest:
+                    return entries[:number]
+                offsets[name] = end
+        return entries
+    finally:
+        for handle in handles.values():
+            handle.close()
+
+
+def _read_journal(path: Path) -> list[JournalEntry]:
+    if not path.exists():
+        return []
+    entries: list[JournalEntry] = []
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream):
+            if not raw.endswith(b"\n"):
+                break  # the last line was being written when the run stopped
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                break
+            if number == 0:
+                if not isinstance(data, dict) or data.get("journal") != JOURNAL_VERSION:
+                    return []
+                continue
+            try:
+                entries.append(JournalEntry.from_json(data))
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                break
+    return entries
+
+
 class OutputWriter:
     """Streams records into ``DIR/<name>.jsonl.partial``; ``commit`` renames them into place."""
 
-    def __init__(self, out_dir: Path, append_from: dict[str, Path] | None = None):
+    def __init__(self, out_dir: Path, *, resume: bool = False):
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.entries: list[JournalEntry] = []
+        self.offsets = {name: 0 for name in OUTPUT_FILES}
         self.counts = {name: 0 for name in OUTPUT_FILES}
-        self.streams = {}
-        for name in OUTPUT_FILES:
-            partial = self.partial_path(name)
-            self.streams[name] = partial.open("w", encoding="utf-8")
-            source = (append_from or {}).get(name)
-            if source is not None and source.exists():
-                self.counts[name] += self._copy(source, self.streams[name])
+        if resume:
+            self._recover()
+        else:
+            self._start_fresh()
+        self.streams = {name: self.partial_path(name).open("r+b") for name in OUTPUT_FILES}
+        for name, stream in self.streams.items():
+            stream.seek(self.offsets[name])
+            stream.truncate()
+        self.journal = self.journal_path.open("ab")
 
+    # -- paths
     def partial_path(self, name: str) -> Path:
         return self.out_dir / f"{name}.jsonl.partial"
 
     def final_path(self, name: str) -> Path:
         return self.out_dir / f"{name}.jsonl"
 
-    @staticmethod
-    def _copy(source: Path, stream) -> int:
-        count = 0
-        with source.open(encoding="utf-8") as lines:
-            for line in lines:
-                if line.strip():
-                    stream.write(line if line.endswith("\n") else line + "\n")
-                    count += 1
-        return count
+    @property
+    def journal_path(self) -> Path:
+        return self.out_dir / JOURNAL
 
-    def write(self, name: str, records: Iterable[Any]) -> None:
-        stream = self.streams[name]
-        for record in records:
-            stream.write(dumps(record) + "\n")
-            self.counts[name] += 1
+    # -- starting
+    def _start_fresh(self) -> None:
+        for name in OUTPUT_FILES:
+            self.partial_path(name).write_bytes(b"")
+        self.journal_path.unlink(missing_ok=True)
+        header = {"journal": JOURNAL_VERSION, "files": list(OUTPUT_FILES)}
+        self.journal_path.write_bytes((dumps(header) + "\n").encode("utf-8"))
+
+    def _recover(self) -> None:
+        """Take the files of an earlier run back as partial files and keep the journal entries
+        their bytes confirm; everything after the first entry that does not check out is cut."""
+        self.entries = confirmed_entries(self.out_dir)
+        for name in OUTPUT_FILES:
+            partial, final = self.partial_path(name), self.final_path(name)
+            if not partial.exists():
+                if final.exists():
+                    os.replace(final, partial)
+                else:
+                    partial.write_bytes(b"")
+        for entry in self.entries:
+            for name, (end, _) in entry.files.items():
+                self.offsets[name] = end
+            for name, count in entry.counts.items():
+                self.counts[name] = self.counts.get(name, 0) + count
+        # the journal keeps the confirmed entries only (rewritten atomically)
+        header = {"journal": JOURNAL_VERSION, "files": list(OUTPUT_FILES)}
+        text = "".join(dumps(x) + "\n" for x in [header] + [e.to_json() for e in self.entries])
+        write_text_atomic(self.journal_path, text)
+
+    # -- writing
+    def write_entry(self, key: str, results: Iterable[DocResult]) -> JournalEntry:
+        """Append the records of one input (its documents in order) and journal them."""
+        chunks: dict[str, list[str]] = {}
+        counts: dict[str, int] = {}
+        error_kinds: dict[str, int] = {}
+        for result in results:
+            for name, text in result.lines.items():
+                chunks.setdefault(name, []).append(text)
+            for name, count in result.counts.items():
+                counts[name] = counts.get(name, 0) + count
+            if result.error_stage is not None:
+                error_kinds[result.error_stage] = error_kinds.get(result.error_stage, 0) + 1
+        files: dict[str, tuple[int, str]] = {}
+        for name, texts in chunks.items():
+            data = "".join(texts).encode("utf-8")
+            self.streams[name].write(data)
+            self.offsets[name] += len(data)
+            files[name] = (self.offsets[name], hashlib.sha256(data).hexdigest())
+        for name, count in counts.items():
+            self.counts[name] = self.counts.get(name, 0) + count
+        entry = JournalEntry(key, counts, error_kinds, files)
+        for name in chunks:
+            self.streams[name].flush()  # the records reach the file before the journal names them
+        self.journal.write((dumps(entry.to_json()) + "\n").encode("utf-8"))
+        self.journal.flush()
+        return entry
 
     def flush(self) -> None:
         for stream in self.streams.values():
             stream.flush()
+        self.journal.flush()
 
     def commit(self) -> None:
         """Close the partial files and rename each over its final name."""
@@ -92,8 +243,15 @@ class OutputWriter:
             os.fsync(stream.fileno())
             stream.close()
             os.replace(self.partial_path(name), self.final_path(name))
+        self.journal.flush()
+        os.fsync(self.journal.fileno())
+        self.journal.close()
 
-    def abort(self) -> None:
-        for stream in self.streams.values():
+    def close(self) -> None:
+        """Stop without committing: the partial files and the journal stay for ``--resume``."""
+        for stream in list(self.streams.values()) + [self.journal]:
             if not stream.closed:
+                stream.flush()
                 stream.close()
+
+    abort = close

@@ -5,14 +5,26 @@ models/finance_terms.yaml and every company alias from the company table, so
 亚马逊, 台积电 and 资本开支 are single tokens. ``load_nlp`` builds the whole pipeline:
 tokenizer, then the recognisers (company first: periods need it for fiscal years),
 then the fact assembler.
+
+The tokenizer screens first (``ScreeningTokenizer``): only sentences that can hold a figure
+or a capex term (a digit, a Chinese numeral with a unit or magnitude, a currency sign, a capex
+or spending word) are segmented with jieba, with exactly the words jieba gives them inside the
+whole text; every other sentence is split into script runs (Han, Latin, digits, one token per
+other character). The recognisers read ``doc.text`` with exact character offsets, so the
+tokens only shape ``doc.spans``; they never change a mention or a fact. The Doc it returns
+keeps its text, which spaCy would otherwise rebuild from the tokens on every ``doc.text``.
 """
 from __future__ import annotations
 
+import copyreg
 import functools
 import logging
 
+import regex
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.tokens.doc import pickle_doc
 
 from pipeline.lexicon import load_data, require_keys, require_str_map
 
@@ -45,8 +57,105 @@ def prepared_jieba():
     return jieba
 
 
-def load_nlp(components: tuple[str, ...] = PIPE_NAMES) -> Language:
-    """A blank ``zh`` pipeline, jieba-segmented, with our components added in order."""
+class TextDoc(Doc):
+    """A Doc that keeps the text it was made from (spaCy joins its tokens on every ``.text``)."""
+
+    @property
+    def text(self) -> str:
+        return self._capex_text
+
+    @property
+    def text_with_ws(self) -> str:
+        return self._capex_text
+
+
+copyreg.pickle(TextDoc, pickle_doc)  # pickles (and unpickles) as a plain Doc
+
+# Sentence-sized chunks: up to and including a terminator or a run of newlines.
+_CHUNK = regex.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]+|[^。！？!?；;\n]+")
+# Script runs for the sentences jieba does not see.
+_RUNS = regex.compile(r"\p{Han}+|[A-Za-z]+|[0-9]+|.", regex.DOTALL)
+
+
+@functools.lru_cache(maxsize=1)
+def screen_pattern() -> regex.Pattern:
+    """What makes a sentence worth segmenting: a figure (a number, in digits or Chinese numerals,
+    with a magnitude, a currency or a percent/成/倍: 800亿, 两百亿, 400亿美元, 5.8%, 六成, $80) or a
+    capex term (资本支出, 设备投资…). A bare date (2025年) or count does not count."""
+    numerals = require_keys("numerals.yaml", load_data("numerals.yaml"), ["digits", "units", "magnitudes"])
+    capex = require_keys("capex_terms.yaml", load_data("capex_terms.yaml"), ["strong_triggers"])
+    money = require_keys("money.yaml", load_data("money.yaml"), ["symbols", "currencies_after"])
+    digits = "".join(sorted(set(numerals["digits"]) | set(numerals["units"])))
+    currencies = set(money["currencies_after"]) | {"元", "圆", "圓"}
+    scales = set(numerals["units"]) | set(numerals["magnitudes"]) | currencies | {"成", "倍", "%", "％"}
+    words = set(capex["strong_triggers"])
+
+    def alternation(items) -> str:
+        return "|".join(regex.escape(x) for x in sorted(items, key=len, reverse=True))
+
+    return regex.compile(
+        rf"(?:[0-9０-９][0-9０-９.,，]*|[{regex.escape(digits)}]+)\s*(?:{alternation(scales)})"
+        rf"|(?:{alternation(money['symbols'])})\s*[0-9]"
+        rf"|{alternation(words)}", regex.IGNORECASE)
+
+
+class ScreeningTokenizer:
+    """jieba on the sentences that can matter, script runs elsewhere (see the module docstring)."""
+
+    def __init__(self, vocab, screen: bool = True):
+        self.vocab = vocab
+        self.screen = screen
+        self.jieba = prepared_jieba()
+        self.pattern = screen_pattern()
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        pending = -1  # start of a run of chunks that go to jieba
+        for chunk in _CHUNK.finditer(text):
+            if not self.screen or self.pattern.search(chunk.group()):
+                if pending < 0:
+                    pending = chunk.start()
+                continue
+            if pending >= 0:
+                self._add(words, spaces, self.jieba.cut(text[pending:chunk.start()]))
+                pending = -1
+            self._add(words, spaces, _RUNS.findall(chunk.group()))
+        if pending >= 0:
+            self._add(words, spaces, self.jieba.cut(text[pending:]))
+        doc = TextDoc(self.vocab, words=words, spaces=spaces)
+        doc._capex_text = text
+        return doc
+
+    @staticmethod
+    def _add(words: list[str], spaces: list[bool], tokens) -> None:
+        """Append ``tokens``; a single space after a word becomes that word's trailing space."""
+        for token in tokens:
+            if not token:
+                continue
+            if token == " " and words and not spaces[-1] and not words[-1].isspace():
+                spaces[-1] = True
+            else:
+                words.append(token)
+                spaces.append(False)
+
+    # spaCy serialises tokenizers; this one has no state worth saving.
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "ScreeningTokenizer":
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        pass
+
+    def from_disk(self, path, **kwargs) -> "ScreeningTokenizer":
+        return self
+
+
+def load_nlp(components: tuple[str, ...] = PIPE_NAMES, screen: bool = True) -> Language:
+    """A blank ``zh`` pipeline, jieba-segmented (``screen``: only where it can matter), with our
+    components added in order."""
     import pipeline.assemble  # noqa: F401  (registers capex_facts)
     import pipeline.recognize.company  # noqa: F401
     import pipeline.recognize.money  # noqa: F401
@@ -55,6 +164,7 @@ def load_nlp(components: tuple[str, ...] = PIPE_NAMES) -> Language:
 
     prepared_jieba()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.tokenizer = ScreeningTokenizer(nlp.vocab, screen=screen)
     for name in components:
         nlp.add_pipe(name)
     return nlp

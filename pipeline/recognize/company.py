@@ -66,7 +66,7 @@ def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
 
 def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
     forms = R.alias_matcher()[1]
-    bounds = None
+    cuts = R.text_cuts(text)  # jieba word boundaries, cut only around the hits that need them
     mentions: list[Mention] = []
     covered = 0
     for start, candidates in R.iter_alias_hits(text):
@@ -77,8 +77,7 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
             if R.inside(start, end, blocked) or not R.alias_allowed(surface, company, forms):
                 continue
             if len(surface) <= 3 and regex.fullmatch(r"\p{Han}+", surface):
-                bounds = bounds if bounds is not None else R.token_boundaries(text)
-                if start not in bounds or end not in bounds:
+                if not cuts.is_boundary(start) or not cuts.is_boundary(end):
                     continue
             break
         else:
@@ -93,8 +92,7 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
         else:
             prefix = _PREFIX.search(text, max(0, start - 6), start)
             if prefix:
-                bounds = bounds if bounds is not None else R.token_boundaries(text)
-                if prefix.start() in bounds:
+                if cuts.is_boundary(prefix.start()):
                     start = prefix.start()
         suffix = R.FORM_SUFFIX.match(text, end)
         if suffix and not R.FORM_SUFFIX.search(surface) and not _continues_word(text, suffix.end()):
@@ -169,9 +167,17 @@ def _tag(word: str) -> str:
 
 
 def _suffix_names(text: str):
-    stext = R.simplified(text)
-    tokens = R.token_spans(stext if len(stext) == len(text) else text)
+    # A name's ending lies in one region of jieba's and the walk to its left stops at the region's
+    # edge (the character there is punctuation or space), so only regions with an ending are cut.
+    cuts = R.text_cuts(text)
+    for region in cuts.suffix_regions():
+        yield from _suffix_names_in(text, cuts.spans(*region))
+
+
+def _suffix_names_in(text: str, tokens: list[tuple[int, int, str]]):
     for i, (s, e, word) in enumerate(tokens):
+        if not word.endswith(R.NAME_SUFFIXES):
+            continue
         suffix = next((x for x in R.NAME_SUFFIXES if word.endswith(x)), None)
         if suffix is None:
             continue

@@ -6,6 +6,7 @@ Everything here is generated from models/companies.yaml plus a few closed word l
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import Iterable, NamedTuple
 
@@ -96,33 +97,48 @@ def alias_index() -> dict[str, list[tuple[str, Company]]]:
     return index
 
 
+@functools.lru_cache(maxsize=1)
+def _alias_scan() -> tuple[regex.Pattern, dict[str, list], dict[str, list]]:
+    """``alias_index`` prepared for scanning: a pattern of every first character; per first two
+    characters the aliases of two or more characters and per first character the one-character
+    aliases, each as (lower-cased alias, length, ends in a Latin character, company), longest first."""
+    index = alias_index()
+    firsts = regex.compile("[" + "".join(regex.escape(ch) for ch in sorted(index)) + "]")
+    longer: dict[str, list] = {}
+    single: dict[str, list] = {}
+    for ch, entries in index.items():
+        for alias, company in entries:
+            entry = (alias.lower(), len(alias), _is_latin(alias[-1]), company)
+            if len(alias) >= 2:
+                longer.setdefault(alias[:2].lower(), []).append(entry)
+            else:
+                single.setdefault(ch, []).append(entry)
+    return firsts, longer, single
+
+
 def iter_alias_hits(text: str):
     """Leftmost-longest alias occurrences (case-insensitive; Latin ends on word boundaries).
 
     Yields (start, end, candidates) where candidates are the (surface, company) pairs
     starting at ``start``, longest first, so the caller can fall back to a shorter one."""
-    index = alias_index()
+    firsts, longer, single = _alias_scan()
     lowered = text.lower() if len(text.lower()) == len(text) else text
-    pos, n = 0, len(text)
-    while pos < n:
-        entries = index.get(lowered[pos])
-        if entries is None:
-            pos += 1
-            continue
-        if _is_latin(text[pos]) and pos > 0 and (_is_latin(text[pos - 1]) or text[pos - 1] == "&"):
-            pos += 1
+    n = len(text)
+    for hit in firsts.finditer(lowered):  # only where some alias can start
+        pos = hit.start()
+        if pos > 0 and _is_latin(text[pos]) and (_is_latin(text[pos - 1]) or text[pos - 1] == "&"):
             continue
         cands = []
-        for alias, company in entries:
-            end = pos + len(alias)
-            if end > n or lowered[pos:end] != alias.lower():
-                continue
-            if _is_latin(alias[-1]) and end < n and _is_latin(text[end]):
-                continue
-            cands.append((text[pos:end], company))
+        for entries in (longer.get(lowered[pos:pos + 2], ()), single.get(lowered[pos], ())):
+            for lower, length, latin_end, company in entries:
+                end = pos + length
+                if end > n or lowered[pos:end] != lower:
+                    continue
+                if latin_end and end < n and _is_latin(text[end]):
+                    continue
+                cands.append((text[pos:end], company))
         if cands:
             yield pos, cands
-        pos += 1
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,7 +205,7 @@ def tokenizer():
     return tok
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=4096)
 def token_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     spans, pos = [], 0
     for word in tokenizer().cut(text, HMM=True):
@@ -204,6 +220,74 @@ def token_boundaries(text: str) -> frozenset[int]:
     return frozenset(p for s, e, _ in token_spans(stext if len(stext) == len(text) else text) for p in (s, e))
 
 
+# jieba cuts each maximal run of its "Han" class ([\u4E00-\u9FD5a-zA-Z0-9+#&._%-]) on its own and
+# yields every other character as a token by itself. A region (a maximal run of that class or
+# of any Han character) therefore gets the same words whether it is cut alone or inside the
+# whole text, and a character between regions is always a one-character token. ``TextCuts``
+# relies on that to cut only the regions a rule looks at: same words, far less jieba.
+_REGION = regex.compile(r"[\p{Han}\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+_NAME_SUFFIX_PATTERN = regex.compile("|".join(regex.escape(s) for s in sorted(NAME_SUFFIXES, key=len, reverse=True)))
+
+
+def text_cuts(text: str) -> "TextCuts":
+    """The (cached) ``TextCuts`` of ``text``."""
+    return _text_cuts(text)
+
+
+class TextCuts:
+    """jieba words of one text, computed region by region on demand.
+
+    Equivalent to ``token_spans`` / ``token_boundaries`` over the whole text (tokenised in
+    Simplified when the lengths agree) for every offset and region asked about."""
+
+    def __init__(self, text: str):
+        stext = simplified(text)
+        self.text = text
+        self.base = stext if len(stext) == len(text) else text
+        self.regions = [(m.start(), m.end()) for m in _REGION.finditer(self.base)]
+        self._starts = [start for start, _ in self.regions]
+        self._bounds: dict[int, frozenset[int]] = {}
+
+    def region_at(self, pos: int) -> tuple[int, int] | None:
+        """The region with ``start < pos < end`` (``pos`` inside it), else None."""
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i >= 0:
+            start, end = self.regions[i]
+            if start < pos < end:
+                return start, end
+        return None
+
+    def spans(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """jieba words of the region ``[start, end)`` with offsets into the text."""
+        return [(start + s, start + e, w) for s, e, w in token_spans(self.base[start:end])]
+
+    def is_boundary(self, pos: int) -> bool:
+        """True where ``token_boundaries(text)`` has ``pos``."""
+        if not self.text or pos < 0 or pos > len(self.text):
+            return False
+        region = self.region_at(pos)
+        if region is None:
+            return True
+        start, end = region
+        bounds = self._bounds.get(start)
+        if bounds is None:
+            bounds = frozenset(p for s, e, _ in token_spans(self.base[start:end]) for p in (s, e))
+            self._bounds[start] = bounds
+        return pos - start in bounds
+
+    def suffix_regions(self) -> list[tuple[int, int]]:
+        """Regions that contain a company-name ending (科技, 集团…), in text order."""
+        found: list[tuple[int, int]] = []
+        for m in _NAME_SUFFIX_PATTERN.finditer(self.base):
+            region = self.regions[bisect.bisect_right(self._starts, m.start()) - 1]
+            if not found or found[-1] != region:
+                found.append(region)
+        return found
+
+
+_text_cuts = functools.lru_cache(maxsize=8)(TextCuts)
+
+
 @functools.lru_cache(maxsize=1)
 def t2s():
     try:
@@ -213,10 +297,53 @@ def t2s():
     return OpenCC("t2s")
 
 
-def simplified(text: str) -> str:
-    """Traditional → Simplified (same text when OpenCC is not installed)."""
+@functools.lru_cache(maxsize=1)
+def _changing_chars() -> frozenset[str]:
+    """Characters at a position some t2s entry changes (and every character of an entry whose
+    length changes). A piece of text with none of them converts to itself."""
     conv = t2s()
-    return conv.convert(text) if conv else text
+    chars: set[str] = set()
+    if conv is None:
+        return frozenset()
+    conv.convert("")  # loads the dictionaries
+    if len(getattr(conv, "_dict_chain_data", ())) != 1:
+        return frozenset()
+    for group in conv._dict_chain_data:
+        for _, _, table in group:
+            for key, value in table.items():
+                first = value.split(" ")[0]
+                if first == key:
+                    continue
+                if len(first) != len(key):
+                    chars.update(key)
+                else:
+                    chars.update(a for a, b in zip(key, first) if a != b)
+    return frozenset(chars)
+
+
+@functools.lru_cache(maxsize=256)
+def simplified(text: str) -> str:
+    """Traditional → Simplified (same text when OpenCC is not installed).
+
+    OpenCC converts the pieces between its separators independently; only pieces holding a
+    character some entry changes are converted (the others would come back unchanged)."""
+    conv = t2s()
+    if not conv:
+        return text
+    changing = _changing_chars()
+    if changing.isdisjoint(text):
+        return text
+    try:
+        if len(conv._dict_chain_data) != 1:  # a chain of conversions: no shortcut
+            return conv.convert(text)
+        pieces = conv.split_chars_re.split(text)
+        data = conv._dict_chain_data
+    except AttributeError:  # pragma: no cover - another OpenCC implementation
+        return conv.convert(text)
+    for i in range(0, len(pieces), 2):
+        if not changing.isdisjoint(pieces[i]):
+            pieces[i] = conv._convert(pieces[i], data)
+    return "".join(pieces)
 
 
 def name_part_ok(name: str) -> bool:

@@ -1,0 +1,234 @@
+"""bench/throughput.py: how fast `capex extract` runs, against plain jieba, and how much memory it needs.
+
+Builds corpora of N articles (default N = 1,000 and 10,000) from samples/, each article a
+sample with its numbers redrawn and its company names swapped (JSONL shards of 100 articles),
+then measures in one run:
+
+- plain ``jieba.cut`` (default dictionary, HMM on) over the same cleaned text, in a fresh
+  process: characters/s, the baseline;
+- ``capex extract --jobs 1`` and ``--jobs <all cores>``: characters/s and documents/s over the
+  run's own time (run.json ``seconds``: loading the pipeline, ingest, extraction and output;
+  not the interpreter's start), and the wall time of the whole command;
+- peak resident memory of the process tree (sampled from /proc, all processes summed; on
+  other systems the largest single process from getrusage).
+
+It prints one table and the ratios the issue asks about. It measures; it does not gate CI.
+
+    python bench/throughput.py [--sizes 1000 10000] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CAPEX = [sys.executable, "-m", "pipeline"]
+NAMES = ["亚马逊", "微软", "谷歌", "苹果", "英伟达", "台积电", "三星电子", "英特尔", "美光", "宁德时代", "京东方",
+         "阿里巴巴", "腾讯", "字节跳动", "中芯国际", "华虹半导体", "SK海力士", "甲骨文", "Meta", "博通"]
+NEW_NAMES = ["华远科技", "恒泰电子", "东岳集团", "星河半导体", "远航能源股份有限公司", "鼎晟控股"]
+
+
+# --------------------------------------------------------------------------- corpus
+
+def build_corpus(n: int, folder: Path, seed: int = 7) -> None:
+    """``n`` varied articles from samples/ as JSONL shards of 100 under ``folder``."""
+    from pipeline.batch import iter_documents
+
+    bases = [d for d in iter_documents([ROOT / "samples"], 10_000_000) if hasattr(d, "text")]
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    shard, lines = 0, []
+    for i in range(n):
+        base = bases[i % len(bases)]
+        text = _vary(base.text, rng)
+        record = {"id": f"{i:06d}", "title": base.title, "text": text,
+                  "date": base.date.isoformat() if base.date else None}
+        lines.append(json.dumps(record, ensure_ascii=False))
+        if len(lines) == 100 or i == n - 1:
+            (folder / f"part-{shard:04d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            shard, lines = shard + 1, []
+
+
+def _vary(text: str, rng: random.Random) -> str:
+    """Redraw every number (same number of digits; years stay years) and swap company names."""
+    def number(match: re.Match) -> str:
+        digits = match.group()
+        if len(digits) == 4 and digits.startswith("20"):
+            return f"20{rng.randint(18, 30)}"
+        first = str(rng.randint(1, 9)) if digits[0] != "0" else "0"
+        return first + "".join(str(rng.randint(0, 9)) for _ in digits[1:])
+
+    text = re.sub(r"\d+", number, text)
+    pool = NAMES + NEW_NAMES
+    swap = dict(zip(NAMES, rng.sample(pool, len(NAMES))))
+    return re.sub("|".join(sorted(map(re.escape, NAMES), key=len, reverse=True)), lambda m: swap[m.group()], text)
+
+
+# --------------------------------------------------------------------------- measuring
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (Linux /proc), 0 elsewhere."""
+    try:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", "rb") as handle:
+                        fields = handle.read().rsplit(b")", 1)[1].split()
+                    children.setdefault(int(fields[1]), []).append(int(entry))
+                except (OSError, IndexError, ValueError):
+                    continue
+        total, stack = 0, [pid]
+        while stack:
+            current = stack.pop()
+            try:
+                with open(f"/proc/{current}/statm", "rb") as handle:
+                    total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, ValueError, IndexError):
+                pass
+            stack.extend(children.get(current, []))
+        return total
+    except OSError:
+        return 0
+
+
+def run_measured(command: list[str]) -> tuple[float, int, str]:
+    """Run ``command``; (wall seconds, peak RSS bytes of its process tree, stdout)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    out = process.stdout.read()
+    err = process.stderr.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {err[-2000:]}")
+    single = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return wall, max(peak[0], single), out
+
+
+JIEBA_SCRIPT = r"""
+import json, sys, time, logging
+import jieba
+jieba.setLogLevel(logging.WARNING)
+jieba.initialize()
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
+chars = sum(map(len, texts))
+best = None
+for _ in range(int(sys.argv[2])):
+    started = time.perf_counter()
+    for text in texts:
+        for _word in jieba.cut(text):
+            pass
+    took = time.perf_counter() - started
+    best = took if best is None else min(best, took)
+print(json.dumps({"chars": chars, "seconds": best}))
+"""
+
+
+def measure(n: int, work: Path, jobs_all: int, repeats: int) -> list[dict]:
+    corpus = work / f"corpus-{n}"
+    build_corpus(n, corpus)
+    rows = []
+    outputs = {}
+    for jobs in sorted({1, jobs_all}):
+        out = work / f"out-{n}-j{jobs}"
+        shutil.rmtree(out, ignore_errors=True)
+        wall, peak, _ = run_measured(CAPEX + ["extract", str(corpus), "--out", str(out), "--jobs", str(jobs),
+                                              "--quiet"])
+        run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        outputs[jobs] = out
+        rows.append({"n": n, "what": f"capex --jobs {jobs}", "jobs": jobs, "seconds": run["seconds"], "wall": wall,
+                     "docs": run["documents"], "peak": peak})
+    chars = 0
+    with (outputs[1] / "documents.jsonl").open(encoding="utf-8") as docs:
+        for line in docs:
+            chars += len(json.loads(line)["text"])
+    wall, peak, out = run_measured([sys.executable, "-c", JIEBA_SCRIPT, str(outputs[1] / "documents.jsonl"),
+                                    str(repeats)])
+    jieba_run = json.loads(out)
+    rows.insert(0, {"n": n, "what": "jieba.cut", "jobs": 1, "seconds": jieba_run["seconds"], "wall": wall,
+                    "docs": None, "peak": peak})
+    same = all((outputs[1] / f"{name}.jsonl").read_bytes() == (outputs[jobs_all] / f"{name}.jsonl").read_bytes()
+               for name in ("documents", "facts", "mentions", "errors"))
+    for row in rows:
+        row["chars"] = chars
+        row["chars_per_s"] = chars / row["seconds"]
+        row["docs_per_s"] = row["docs"] / row["seconds"] if row["docs"] else None
+        row["same_output"] = same
+    return rows
+
+
+def render(rows: list[dict], jobs_all: int) -> str:
+    lines = [f"{'N':>6}  {'what':<16} {'seconds':>8} {'wall s':>7} {'chars/s':>10} {'docs/s':>8} "
+             f"{'x jieba':>7} {'peak MB':>8}"]
+    base = {r["n"]: r["chars_per_s"] for r in rows if r["what"] == "jieba.cut"}
+    for r in rows:
+        docs = f"{r['docs_per_s']:.1f}" if r["docs_per_s"] else "-"
+        lines.append(f"{r['n']:>6}  {r['what']:<16} {r['seconds']:>8.2f} {r['wall']:>7.1f} {r['chars_per_s']:>10,.0f} "
+                     f"{docs:>8} {r['chars_per_s'] / base[r['n']]:>7.2f} {r['peak'] / 2**20:>8.0f}")
+    lines.append("")
+    sizes = sorted(base)
+    for n in sizes:
+        one = next(r for r in rows if r["n"] == n and r["what"] == "capex --jobs 1")
+        many = next(r for r in rows if r["n"] == n and r["jobs"] == jobs_all and r["what"] != "jieba.cut")
+        lines.append(f"N={n}: --jobs 1 / jieba.cut = {one['chars_per_s'] / base[n]:.2f} (goal >= 0.5); "
+                     f"--jobs {jobs_all} / --jobs 1 = {many['chars_per_s'] / one['chars_per_s']:.2f} (goal >= 1.6 at 2 cores); "
+                     f"same output at both: {one['same_output']}")
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        for jobs in sorted({1, jobs_all}):
+            peak = {r["n"]: r["peak"] for r in rows if r["jobs"] == jobs and r["what"] != "jieba.cut"}
+            lines.append(f"peak memory --jobs {jobs}: N={large} / N={small} = {peak[large] / peak[small]:.2f} (goal <= 1.2)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="the 'all cores' setting")
+    parser.add_argument("--repeats", type=int, default=3, help="jieba passes (the best one counts)")
+    parser.add_argument("--keep", help="build corpora and outputs here and keep them")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON too")
+    args = parser.parse_args(argv)
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="capex-bench-"))
+    try:
+        rows = []
+        for n in args.sizes:
+            rows += measure(n, work, args.jobs, args.repeats)
+        print(f"capex throughput, {os.cpu_count()} cores, python {sys.version.split()[0]}")
+        print(render(rows, args.jobs))
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""The local engine: tasks in this process (``jobs == 1``) or in a pool of worker processes.
+
+The pool is ours rather than ``multiprocessing.Pool`` because a document that hangs must not
+block the run: each worker has its own pipe and reports every document it finishes, so the
+driver knows which document a worker is on and since when. A worker stops a document that
+runs past ``doc_timeout`` itself (SIGALRM); if it does not (stuck in C code), the driver kills
+it a little later, records the document as timed out, starts a new worker and hands it the
+rest of the task. A worker that dies is handled the same way.
+
+At most ``4 * jobs`` tasks are out at a time and results are handed on in task order, so
+memory stays flat however many documents there are.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from multiprocessing.connection import wait
+from typing import Iterable, Iterator
+
+from pipeline.emit import DocResult
+from pipeline.engines import Limits, Task, error_result, run_task, timeout_record, warm_up
+
+GRACE_SECONDS = 5.0  # how long after doc_timeout the driver waits before killing a worker
+
+
+class LocalEngine:
+    name = "local"
+
+    def __init__(self, jobs: int, limits: Limits):
+        self.jobs = max(1, int(jobs))
+        self.limits = limits
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
+        if self.jobs == 1:
+            yield from self._serial(tasks)
+        else:
+            pool = _Pool(self.jobs, self.limits)
+            try:
+                yield from pool.run(tasks)
+            finally:
+                pool.close()
+
+    def _serial(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
+        warm_up()
+        for task in tasks:
+            yield task, run_task(task, self.limits)
+
+
+# --------------------------------------------------------------------------- worker side
+
+def _worker_main(conn, limits: Limits) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    try:
+        warm_up()
+        conn.send(("ready",))
+        while True:
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                return  # the driver has gone
+            if message is None:
+                return
+            task, skip = message
+
+            def report(number: int, result: DocResult, seq: int = task.seq) -> None:
+                conn.send(("doc", seq, number, result))
+
+            run_task(task, limits, skip=skip, on_result=report)
+            conn.send(("done", task.seq))
+    except (BrokenPipeError, EOFError, KeyboardInterrupt):
+        return
+
+
+# --------------------------------------------------------------------------- driver side
+
+class _Worker:
+    def __init__(self, context, limits: Limits):
+        self.conn, child = context.Pipe(duplex=True)
+        self.process = context.Process(target=_worker_main, args=(child, limits), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.task: Task | None = None
+        self.since = 0.0  # when the current document started (the last message about it)
+        self.current = 0  # number of the document being worked on in ``task``
+
+    def give(self, task: Task, skip: int) -> None:
+        self.task, self.current, self.since = task, skip, time.monotonic()
+        self.conn.send((task, skip))
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+        except (OSError, AttributeError):
+            pass
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class _Pending:
+    """Results of one task collected so far."""
+
+    def __init__(self, task: Task):
+        self.task = task
+        self.results: dict[int, DocResult] = {}
+        self.done = False
+
+    def ordered(self) -> list[DocResult]:
+        return [self.results[n] for n in sorted(self.results)]
+
+
+class _Pool:
+    def __init__(self, jobs: int, limits: Limits):
+        self.limits = limits
+        self.context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.workers = [_Worker(self.context, limits) for _ in range(jobs)]
+        self.window = 4 * jobs
+
+    def close(self) -> None:
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + 2
+        for worker in self.workers:
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.kill()
+            else:
+                worker.conn.close()
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
+        source = iter(tasks)
+        exhausted = False
+        queue: deque[tuple[Task, int]] = deque()  # (task, skip) waiting for a worker
+        pending: dict[int, _Pending] = {}  # by seq, until written
+        order: deque[int] = deque()  # seqs in input order
+        while True:
+            # hand on finished tasks in order
+            while order and pending[order[0]].done:
+                item = pending.pop(order.popleft())
+                yield item.task, item.ordered()
+            # fill the window
+            while not exhausted and len(order) < self.window:
+                try:
+                    task = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending[task.seq] = _Pending(task)
+                order.append(task.seq)
+                queue.append((task, 0))
+            if exhausted and not order:
+                return
+            for worker in self.workers:
+                if worker.ready and worker.task is None and queue:
+                    worker.give(*queue.popleft())
+            self._wait(pending, queue)
+
+    def _wait(self, pending: dict[int, _Pending], queue: deque) -> None:
+        timeout = self.limits.doc_timeout
+        limit = None if not timeout else timeout + GRACE_SECONDS
+        busy = [w for w in self.workers if w.task is not None]
+        wait_for = None
+        if limit is not None and busy:
+            wait_for = max(0.05, min(w.since + limit for w in busy) - time.monotonic())
+        handles = {}
+        for worker in self.workers:
+            handles[worker.conn] = worker
+            handles[worker.process.sentinel] = worker
+        ready = wait(list(handles), timeout=wait_for if wait_for is not None else 1.0)
+        for handle in ready:
+            worker = handles[handle]
+            if handle is worker.conn:
+                self._drain(worker, pending)
+        now = time.monotonic()
+        for index, worker in enumerate(self.workers):
+            dead = not worker.process.is_alive()
+            overdue = limit is not None and worker.task is not None and now - worker.since > limit
+            if dead:
+                self._drain(worker, pending)  # whatever it sent before dying
+            if dead or overdue:
+                self.workers[index] = self._replace(worker, pending, queue,
+                                                    "timeout" if overdue and not dead else "died")
+
+    def _drain(self, worker: _Worker, pending: dict[int, _Pending]) -> None:
+        try:
+            while not worker.conn.closed and worker.conn.poll():
+                message = worker.conn.recv()
+                kind = message[0]
+                if kind == "ready":
+                    worker.ready = True
+                elif kind == "doc":
+                    _, seq, number, result = message
+                    pending[seq].results[number] = result
+                    worker.current, worker.since = number + 1, time.monotonic()
+                elif kind == "done":
+                    pending[message[1]].done = True
+                    worker.task = None
+        except (EOFError, OSError):
+            pass
+
+    def _replace(self, worker: _Worker, pending: dict[int, _Pending], queue: deque, why: str) -> _Worker:
+        task, number = worker.task, worker.current
+        worker.kill()
+        if task is not None and task.seq in pending and not pending[task.seq].done:
+            record = timeout_record(None, task.label, self.limits.doc_timeout)
+            if why == "died":
+                record.update(error_type="WorkerDied",
+                              message="the worker process ended while extracting this document")
+            if task.item is not None and hasattr(task.item, "doc_id"):
+                record["path"] = task.item.path
+                record["doc_id"] = task.item.doc_id
+            pending[task.seq].results[number] = error_result(record)
+            if task.item is not None:
+                pending[task.seq].done = True
+            else:
+                queue.appendleft((task, number + 1))  # the rest of the file, on a new worker
+        elif not worker.ready and why == "died":
+            raise RuntimeError(f"a worker process failed to start (exit code {worker.process.exitcode})")
+        return _Worker(self.context, self.limits)
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)

@@ -1,0 +1,185 @@
+"""Batch runs: order across --jobs, resume after a real kill, per-document limits, progress output."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import run_batch
+from pipeline.cli import main
+from tests.conftest import ROOT, SAMPLES
+
+OUTPUTS = ("documents", "facts", "mentions", "errors")
+CAPEX = [str(ROOT / ".venv" / "bin" / "capex")] if (ROOT / ".venv" / "bin" / "capex").exists() \
+    else [sys.executable, "-m", "pipeline"]
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / f"{name}.jsonl").read_bytes() for name in OUTPUTS}
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """60 short articles in 3 folders plus a .jsonl of 20 more: enough to interrupt mid-run."""
+    root = tmp_path_factory.mktemp("corpus")
+    names = ["亚马逊", "微软", "台积电", "三星电子", "英特尔", "谷歌"]
+    for i in range(60):
+        folder = root / f"f{i // 20}"
+        folder.mkdir(exist_ok=True)
+        name = names[i % len(names)]
+        (folder / f"a{i:03d}.md").write_text(
+            f"---\ntitle: t{i}\ndate: 2025-0{1 + i % 9}-15\n---\n"
+            f"{name}今年资本支出预计为{100 + i}亿美元，同比增长{5 + i % 30}%。\n"
+            f"该公司表示，将在2026年投资{20 + i}亿元建设数据中心。\n", encoding="utf-8")
+    lines = [json.dumps({"id": f"n{i}", "date": "2024-05-01",
+                         "text": f"{names[i % 6]}去年资本开支为{300 + i}亿元，较上年增长{i % 7}成。"},
+                        ensure_ascii=False) for i in range(20)]
+    (root / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean_run(corpus, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("clean")
+    run_batch([corpus], out, jobs=1, quiet=True)
+    return out
+
+
+def test_output_order_does_not_depend_on_jobs(corpus, clean_run, tmp_path):
+    run_batch([corpus], tmp_path / "j2", jobs=2, quiet=True)
+    assert _outputs(tmp_path / "j2") == _outputs(clean_run)
+    doc_ids = [d["doc_id"] for d in _jsonl(clean_run / "documents.jsonl")]
+    assert doc_ids[0] == "f0/a000" and doc_ids[-1] == "feed/n19" and len(doc_ids) == 80
+    assert not list(tmp_path.glob("j2/*.partial"))
+
+
+def _run_until_killed(corpus: Path, out: Path, sig: int, jobs: int, after_entries: int) -> None:
+    """Start `capex extract` and kill it once the journal shows ``after_entries`` inputs done."""
+    process = subprocess.Popen(CAPEX + ["extract", str(corpus), "--out", str(out), "--jobs", str(jobs), "--quiet"],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    journal = out / ".capex-journal.jsonl"
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if journal.exists() and journal.read_bytes().count(b"\n") > after_entries:
+                break
+            time.sleep(0.01)
+        assert process.poll() is None, "the run ended before it could be interrupted"
+        os.killpg(process.pid, sig)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert not (out / "facts.jsonl").exists()  # nothing committed: the run really was cut short
+    assert (out / "facts.jsonl.partial").exists()
+
+
+@pytest.mark.parametrize("sig, jobs", [(signal.SIGKILL, 1), (signal.SIGINT, 2)])
+def test_resume_after_a_real_interruption_gives_identical_files(corpus, clean_run, tmp_path, sig, jobs):
+    out = tmp_path / "out"
+    _run_until_killed(corpus, out, sig, jobs, after_entries=10)
+    # a killed writer may leave half a record after the last journalled input
+    with (out / "mentions.jsonl.partial").open("ab") as partial:
+        partial.write(b'{"doc_id": "half a rec')
+    done = subprocess.run(CAPEX + ["extract", str(corpus), "--out", str(out), "--jobs", str(jobs), "--resume"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "kept from the earlier run" in done.stderr
+    assert _outputs(out) == _outputs(clean_run)
+    assert json.loads((out / "run.json").read_text())["documents"] == 80
+    assert not list(out.glob("*.partial"))
+
+
+def test_resume_on_a_complete_folder_does_nothing_new(corpus, clean_run, tmp_path):
+    out = tmp_path / "out"
+    run_batch([corpus], out, jobs=1, quiet=True)
+    before = _outputs(out)
+    run_json = (out / "run.json").read_bytes()
+    summary = run_batch([corpus], out, jobs=1, quiet=True, resume=True)
+    assert summary.new == 0 and summary.resumed == 80 and summary.documents == 80
+    assert _outputs(out) == before == _outputs(clean_run)
+    assert (out / "run.json").read_bytes() == run_json
+
+
+def test_resume_checks_the_bytes_not_the_journal(corpus, clean_run, tmp_path):
+    out = tmp_path / "out"
+    run_batch([corpus], out, jobs=1, quiet=True)
+    facts = out / "facts.jsonl"
+    data = bytearray(facts.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 1] = b"#"  # damage a record in the middle
+    facts.write_bytes(bytes(data))
+    summary = run_batch([corpus], out, jobs=1, quiet=True, resume=True)
+    assert 0 < summary.resumed < 80 and summary.new == 80 - summary.resumed
+    assert _outputs(out) == _outputs(clean_run)
+
+
+def test_resume_with_other_inputs_is_a_usage_error(corpus, tmp_path):
+    out = tmp_path / "out"
+    assert main(["extract", str(SAMPLES), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    before = _outputs(out)
+    assert main(["extract", str(corpus), "--out", str(out), "--quiet", "--resume", "--jobs", "1"]) == 2
+    assert _outputs(out) == before  # the folder is left as it was
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_hanging_document_times_out_and_the_batch_goes_on(tmp_path, monkeypatch, jobs):
+    articles = tmp_path / "in"
+    articles.mkdir()
+    for i, text in enumerate(["微软今年资本支出800亿美元。", "HANG-HERE 亚马逊。", "台积电今年资本支出预计为400亿美元。"]):
+        (articles / f"{i}.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("CAPEX_TEST_HANG_MARKER", "HANG-HERE")
+    started = time.monotonic()
+    summary = run_batch([articles], tmp_path / "out", jobs=jobs, quiet=True, doc_timeout=1.5)
+    assert time.monotonic() - started < 20
+    [error] = _jsonl(tmp_path / "out" / "errors.jsonl")
+    assert error["stage"] == "extract" and error["error_type"] == "DocumentTimeout"
+    assert error["doc_id"] == "1" and error["path"].endswith("1.txt")
+    assert summary.documents == 2 and summary.error_kinds == {"extract": 1}
+    assert [f["companies"] for f in _jsonl(tmp_path / "out" / "facts.jsonl")] == [["Microsoft"], ["TSMC"]]
+
+
+def test_documents_over_max_bytes_are_recorded(tmp_path):
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "big.txt").write_text("微软" * 600, encoding="utf-8")
+    (articles / "small.txt").write_text("微软今年资本支出800亿美元。", encoding="utf-8")
+    (articles / "feed.jsonl").write_text(json.dumps({"id": "x", "text": "亚马逊" * 400}, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    summary = run_batch([articles], tmp_path / "out", jobs=1, quiet=True, max_bytes=1000)
+    errors = _jsonl(tmp_path / "out" / "errors.jsonl")
+    assert [(Path(e["path"]).name, e["stage"], e["error_type"]) for e in errors] == [
+        ("big.txt", "limits", "FileTooLarge"), ("feed.jsonl", "limits", "DocumentTooLarge")]
+    assert summary.documents == 1
+
+
+def test_progress_line_when_stderr_is_not_a_terminal(corpus, tmp_path, capsys):
+    run_batch([corpus], tmp_path / "out", jobs=1, progress_every=0.0)
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("capex: ")]
+    assert lines and "/80 documents" in lines[-1] and "docs/s" in lines[-1] and "0 errors" in lines[-1]
+    assert "ETA" in lines[0]
+
+
+def test_quiet_prints_nothing(corpus, tmp_path, capsys):
+    assert main(["extract", str(corpus), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "1"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_bad_limits_are_usage_errors(tmp_path):
+    for flag, value in (("--jobs", "0"), ("--doc-timeout", "-1"), ("--max-bytes", "0")):
+        assert main(["extract", str(SAMPLES), "--out", str(tmp_path), flag, value, "--quiet"]) == 2
+    assert main(["extract", str(SAMPLES), "--out", str(tmp_path), "--scheduler", "tcp://x:1", "--quiet"]) == 2
