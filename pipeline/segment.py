@@ -6,9 +6,8 @@ models/finance_terms.yaml and every company alias from the company table, so
 tokenizer, then the recognisers (company first: periods need it for fiscal years),
 then the fact assembler.
 
-The tokenizer screens first (``ScreeningTokenizer``): only sentences that can hold a figure
-or a capex term (a digit, a Chinese numeral with a unit or magnitude, a currency sign, a capex
-or spending word) are segmented with jieba, with exactly the words jieba gives them inside the
+The tokenizer screens first (``ScreeningTokenizer``): only sentences that can state a capex
+fact (they name a capex term or a capex object) are segmented with jieba, with exactly the words jieba gives them inside the
 whole text; every other sentence is split into script runs (Han, Latin, digits, one token per
 other character). The recognisers read ``doc.text`` with exact character offsets, so the
 tokens only shape ``doc.spans``; they never change a mention or a fact. The Doc it returns
@@ -79,24 +78,14 @@ _RUNS = regex.compile(r"\p{Han}+|[A-Za-z]+|[0-9]+|.", regex.DOTALL)
 
 @functools.lru_cache(maxsize=1)
 def screen_pattern() -> regex.Pattern:
-    """What makes a sentence worth segmenting: a figure (a number, in digits or Chinese numerals,
-    with a magnitude, a currency or a percent/成/倍: 800亿, 两百亿, 400亿美元, 5.8%, 六成, $80) or a
-    capex term (资本支出, 设备投资…). A bare date (2025年) or count does not count."""
-    numerals = require_keys("numerals.yaml", load_data("numerals.yaml"), ["digits", "units", "magnitudes"])
-    capex = require_keys("capex_terms.yaml", load_data("capex_terms.yaml"), ["strong_triggers"])
-    money = require_keys("money.yaml", load_data("money.yaml"), ["symbols", "currencies_after"])
-    digits = "".join(sorted(set(numerals["digits"]) | set(numerals["units"])))
-    currencies = set(money["currencies_after"]) | {"元", "圆", "圓"}
-    scales = set(numerals["units"]) | set(numerals["magnitudes"]) | currencies | {"成", "倍", "%", "％"}
-    words = set(capex["strong_triggers"])
-
-    def alternation(items) -> str:
-        return "|".join(regex.escape(x) for x in sorted(items, key=len, reverse=True))
-
-    return regex.compile(
-        rf"(?:[0-9０-９][0-9０-９.,，]*|[{regex.escape(digits)}]+)\s*(?:{alternation(scales)})"
-        rf"|(?:{alternation(money['symbols'])})\s*[0-9]"
-        rf"|{alternation(words)}", regex.IGNORECASE)
+    """What makes a sentence worth segmenting: a capex term (资本支出, 设备投资…) or a capex object
+    (数据中心, 工厂, 产能…), i.e. a sentence that can state a capex fact. Every other sentence is
+    split into script runs: the recognisers read characters, not tokens, so their output does
+    not depend on this, and jieba's cost is paid only where the fact stage may look."""
+    capex = require_keys("capex_terms.yaml", load_data("capex_terms.yaml"), ["strong_triggers", "capex_objects"])
+    words = set(capex["strong_triggers"]) | set(capex["capex_objects"])
+    return regex.compile("|".join(regex.escape(x) for x in sorted(words, key=len, reverse=True)),
+                         regex.IGNORECASE)
 
 
 class ScreeningTokenizer:
