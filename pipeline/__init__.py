@@ -56,7 +56,16 @@ def run_document(document: Document, nlp: Language | None = None) -> Extraction:
             doc._.mentions = [m for m in doc._.mentions if not _inside(m, boilerplate)]
         doc = component(doc)
     mentions = [m for m in doc._.mentions if not _inside(m, boilerplate)]
+    _record_rejections(document, doc)
     return Extraction(document.doc_id, list(doc._.facts or []), mentions)
+
+
+def _record_rejections(document: Document, doc) -> None:
+    """Amounts a recogniser refused (beyond 10^16…) become warnings of the document, with why."""
+    rejected = list(getattr(doc._, "rejected", None) or []) if doc.has_extension("rejected") else []
+    if rejected and isinstance(document.meta, dict):
+        document.meta.setdefault("warnings", []).extend(
+            f"{r['type']} {r['text']!r} at [{r['start']}, {r['end']}): {r['reason']}" for r in rejected)
 
 
 def extract(text: str, date: str | dt.date | None = None, doc_id: str | None = None) -> Extraction:

@@ -92,6 +92,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(f"capex: {summary.documents} documents, {summary.facts} facts, {summary.mentions} mentions, "
               f"{summary.errors} errors{f' ({kinds})' if kinds else ''} in {summary.seconds:.1f}s -> {args.out}"
               f"{resumed}", file=sys.stderr)
+    if summary.files == 0:
+        print(f"capex extract: no articles found in {', '.join(args.inputs)} "
+              "(looked for .md .markdown .txt .html .htm .jsonl)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -3,7 +3,8 @@
 Order of attempts (cheap and strict first):
 
 1. binary content (magic numbers of images/archives/PDF, or NUL bytes that are not
-   UTF-16/32 text) is refused with :class:`DecodeProblem`;
+   UTF-16/32 text nor a few stray NULs in otherwise plausible text) is refused with
+   :class:`DecodeProblem`;
 2. a byte-order mark decides (UTF-8-SIG, UTF-32, UTF-16);
 3. strict UTF-8;
 4. UTF-8 with a *few* invalid bytes (at most ``MAX_BAD_UTF8_RATIO`` of the non-ASCII
@@ -37,6 +38,7 @@ BOMS = (
 LEGACY_CODECS = ("utf_8", "gb18030", "big5", "utf_16")
 MAX_BAD_UTF8_RATIO = 0.02   # bad bytes / non-ASCII bytes still treated as damaged UTF-8
 MIN_PLAUSIBLE = 0.9         # share of CJK/ASCII/common punctuation a decode must reach
+MAX_STRAY_NUL_RATIO = 0.01   # NUL bytes / all bytes still read as text with stray NULs (not UTF-16)
 _ESCAPED = re.compile("[\udc80-\udcff]")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 
@@ -94,7 +96,7 @@ def _decode_bom(data: bytes, name: str) -> Decoded:
 
 
 def _decode_nul_text(data: bytes) -> Decoded:
-    """NUL bytes without a BOM: BOM-less UTF-16 text, or binary."""
+    """NUL bytes without a BOM: BOM-less UTF-16 text, text with a few stray NULs, or binary."""
     for name in ("utf-16-le", "utf-16-be"):
         try:
             text = data.decode(name)
@@ -102,7 +104,23 @@ def _decode_nul_text(data: bytes) -> Decoded:
             continue
         if plausibility(text) >= MIN_PLAUSIBLE:
             return Decoded(text, name, [f"no BOM: decoded as {name}"])
-    raise DecodeProblem(f"binary content: expected text, found {data.count(0)} NUL bytes")
+    nuls = data.count(0)
+    if nuls <= max(1.0, MAX_STRAY_NUL_RATIO * len(data)):  # a scraped article with a stray NUL is still text
+        stripped = data.replace(b"\x00", b"")
+        decoded = _decode_text(stripped) if stripped.strip() else None
+        if decoded is not None and plausibility(decoded.text) >= MIN_PLAUSIBLE:
+            decoded.warnings.append(f"{nuls} NUL byte(s) removed")
+            return decoded
+    raise DecodeProblem(f"binary content: expected text, found {nuls} NUL bytes")
+
+
+def _decode_text(data: bytes) -> Decoded | None:
+    """Strict UTF-8, damaged UTF-8 or a legacy codec; None when none fits."""
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _damaged_utf8(data) or _legacy_guess(data)
 
 
 def _damaged_utf8(data: bytes) -> Decoded | None:

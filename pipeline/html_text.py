@@ -29,15 +29,18 @@ MAX_CAPTION_BLOCKS = 4
 MAX_CAPTION_CHARS = 150
 VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
+# Every pattern here runs on whole pages and on 1 MB lines: none may backtrack more than linearly
+# (a tag's attributes stop at the next '<', a comment at its first '-->', link text at the next bracket).
 HTML_HINT = re.compile(
-    r"<(?:p|div|table|br|span|h[1-6]|ul|ol|li|img|a|strong|b|em|section|article|figure|tr|td)\b[^>]*>"
+    r"<(?:p|div|table|br|span|h[1-6]|ul|ol|li|img|a|strong|b|em|section|article|figure|tr|td)\b[^<>]*>"
     r"|</(?:p|div|span|table|a|strong)>|<!--", re.IGNORECASE)
-PAGE_HINT = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+PAGE_HINT = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->).)*-->\s*)*+<(?:!doctype\s+html|html)\b",
                        re.IGNORECASE | re.DOTALL)
 
 # Light markdown: [text](url) -> text, ![alt](url) -> nothing, heading marks and rules dropped.
-MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^)\s]+)(?:\s+\"[^\"\n]*\")?\)")
+# a URL may hold one level of brackets (wiki/Foo_(bar))
+MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)")
+MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\((?:[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"\n]{0,500}\")?\)")
 MD_RULE = re.compile(r"^\s*(?:[-=]{3,}|(?:\*\s*){3,}|(?:_\s*){3,})\s*$")
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
 MD_HEADING_TAIL = re.compile(r"\s+#+\s*$")
@@ -111,10 +114,20 @@ def html_blocks(html: str, *, fragment: bool) -> tuple[list[Block], PageMeta]:
     if fragment:
         html = markdown_in_fragment(html)
     parser = _TextExtractor(blank_line_breaks=fragment)
-    parser.feed(html)
+    parser.feed(_escape_unclosed_tail(html))
     parser.close()
     parser.finish()
     return parser.blocks, parser.page
+
+
+def _escape_unclosed_tail(html: str) -> str:
+    """``<`` after the last ``>`` as ``&lt;``: no tag or comment can end there, so html.parser would
+    give that text as it is anyway, but it gets there by rescanning to the end from every ``<``
+    (quadratic: 20,000 unclosed ``<a`` take half a minute)."""
+    last = html.rfind(">")
+    if html.find("<", last + 1) < 0:
+        return html
+    return html[:last + 1] + html[last + 1:].replace("<", "&lt;")
 
 
 def _caption_sized(blocks: list[Block]) -> bool:

@@ -154,6 +154,9 @@ def load_nlp(components: tuple[str, ...] = PIPE_NAMES, screen: bool = True) -> L
     prepared_jieba()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer = ScreeningTokenizer(nlp.vocab, screen=screen)
+    # spaCy refuses texts over 1,000,000 characters to protect parsers and NER memory; this
+    # pipeline has neither, and --max-bytes is the limit users set.
+    nlp.max_length = 1 << 30
     for name in components:
         nlp.add_pipe(name)
     return nlp

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -36,10 +37,24 @@ class ArticleContext:
         self.masked = mask_spans(self.text, company_spans)
         self.sentences = split_sentences(self.text)
         self.paragraphs = split_paragraphs(self.text)
+        self._paragraph_starts = [p.start for p in self.paragraphs]
+        # Mentions by type, in the given order, with their starts for bisection when that order is by
+        # start: a giant page has thousands of sentences and mentions, and a scan per lookup is quadratic.
+        self._by_type: dict[str, list[Mention]] = {}
+        for mention in self.mentions:
+            self._by_type.setdefault(mention.type, []).append(mention)
+        self._starts: dict[str, list[int] | None] = {}
+        for kind, found in self._by_type.items():
+            starts = [m.start for m in found]
+            self._starts[kind] = starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
 
     def of_type(self, kind: str, start: int = 0, end: int | None = None) -> list[Mention]:
         end = len(self.text) if end is None else end
-        return [m for m in self.mentions if m.type == kind and m.start >= start and m.end <= end]
+        found = self._by_type.get(kind, ())
+        starts = self._starts.get(kind)
+        if starts is not None:  # m.start >= start and m.start <= m.end <= end
+            found = found[bisect_left(starts, start):bisect_right(starts, end)]
+        return [m for m in found if m.start >= start and m.end <= end]
 
     def groups_in(self, start: int, end: int) -> list[Any]:
         return [g for g in self.groups if g.start >= start and g.end <= end]
@@ -56,9 +71,9 @@ class ArticleContext:
         return match.start() if match else ceiling
 
     def paragraph_of(self, position: int) -> Segment | None:
-        for paragraph in self.paragraphs:
-            if paragraph.start <= position < paragraph.end:
-                return paragraph
+        index = bisect_right(self._paragraph_starts, position) - 1  # paragraphs are in text order
+        if index >= 0 and position < self.paragraphs[index].end:
+            return self.paragraphs[index]
         return None
 
     def is_conversion(self, money: Mention) -> bool:
@@ -68,5 +83,5 @@ class ArticleContext:
         before = self.text[max(0, money.start - 2):money.start]
         if not before or before[-1] not in "（(":
             return False
-        previous = [m for m in self.of_type("money") if m.end <= money.start]
+        previous = self.of_type("money", 0, money.start)
         return bool(previous) and self.text[previous[-1].end:money.start].strip() in ("（", "(")

@@ -13,6 +13,7 @@ DOC_EXTENSIONS = {
     "locale_currency": None,  # ISO code bare 元 stands for (CNY, TWD, HKD); None = infer
     "mentions": None,      # list[Mention], exact char offsets into doc.text
     "facts": None,         # list[Fact]
+    "rejected": None,      # list[dict]: {type, text, start, end, reason} of values not emitted (10^17元)
 }
 
 
