@@ -19,6 +19,9 @@ SENTENCE_END = regex.compile(r"""
 """, regex.VERBOSE)
 
 
+PARAGRAPH_BREAK = regex.compile(r"\n+")
+
+
 class Segment(NamedTuple):
     start: int
     end: int
@@ -41,7 +44,7 @@ def split_paragraphs(text: str) -> list[Segment]:
     """Paragraphs (runs of text between newlines) with offsets."""
     segments: list[Segment] = []
     begin = 0
-    for match in regex.finditer(r"\n+", text):
+    for match in PARAGRAPH_BREAK.finditer(text):
         _append_trimmed(segments, text, begin, match.start())
         begin = match.end()
     _append_trimmed(segments, text, begin, len(text))

@@ -76,7 +76,7 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
             end = start + len(surface)
             if R.inside(start, end, blocked) or not R.alias_allowed(surface, company, forms):
                 continue
-            if len(surface) <= 3 and regex.fullmatch(r"\p{Han}+", surface):
+            if len(surface) <= 3 and _ALL_HAN.fullmatch(surface):
                 if not cuts.is_boundary(start) or not cuts.is_boundary(end):
                     continue
             break
@@ -102,22 +102,49 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
     return mentions
 
 
+_ALL_HAN = regex.compile(r"\p{Han}+")
+_WORD_AFTER_FORM = regex.compile(r"(?:债|債|化|内|內|级|級|层|層|型|制|製|治理|章程)")
+_NAME_WORD = regex.compile(r"[\p{Han}A-Za-z]+")
+
+
 def _continues_word(text: str, pos: int) -> bool:
     """True when the form suffix is the start of a longer word (公司债, 集团化)."""
-    return bool(regex.match(r"(?:债|債|化|内|內|级|級|层|層|型|制|製|治理|章程)", text[pos:pos + 2]))
+    return bool(_WORD_AFTER_FORM.match(text, pos, pos + 2))
 
 
 def _overlaps(start: int, end: int, mentions: Sequence[Mention]) -> bool:
     return any(m.start < end and start < m.end for m in mentions)
 
 
+class _Covered:
+    """The characters the mentions found so far cover: ``_overlaps`` in O(span length) instead of
+    O(mentions), so a page with thousands of names is not quadratic."""
+
+    def __init__(self, text: str, mentions: Sequence[Mention] = ()) -> None:
+        self.marks = bytearray(len(text) + 1)
+        self.mentions = list(mentions)
+        for mention in mentions:
+            self.marks[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
+
+    def add(self, mention: Mention) -> Mention:
+        self.marks[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
+        self.mentions.append(mention)
+        return mention
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if start >= end:  # an empty span overlaps what strictly contains it
+            return _overlaps(start, end, self.mentions)
+        return self.marks.find(1, start, end) >= 0
+
+
 def _rule_mentions(text: str, known: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
     found: list[Mention] = []
+    taken = _Covered(text, known)
 
     def add(start: int, end: int, name: str, rule: str) -> None:
-        if end - start < 2 or R.inside(start, end, blocked) or _overlaps(start, end, known + found):
+        if end - start < 2 or R.inside(start, end, blocked) or taken.overlaps(start, end):
             return
-        found.append(_mention(text, start, end, name, rule=rule))
+        found.append(taken.add(_mention(text, start, end, name, rule=rule)))
 
     # (a) a name followed by a stock code: 欣興（3037）
     for m in R.STOCK_CODE.finditer(text):
@@ -190,7 +217,7 @@ def _suffix_names_in(text: str, tokens: list[tuple[int, int, str]]):
         while j >= 0 and len("".join(parts)) < 6:
             ps, pe, pw = tokens[j]
             tag = _tag(pw)
-            if not regex.fullmatch(r"[\p{Han}A-Za-z]+", pw) or pw in R.LEFT_STOPS or pw in R.DESCRIPTORS \
+            if not _NAME_WORD.fullmatch(pw) or pw in R.LEFT_STOPS or pw in R.DESCRIPTORS \
                     or tag.startswith(_STOP_TAGS):
                 break
             if len("".join(parts)) + len(pw) > 8:
@@ -227,10 +254,13 @@ def find_companies(text: str) -> list[Mention]:
     mentions = known + found
     # short forms introduced by the article: …股份有限公司（下称“腾讯”）
     aliases: dict[str, str] = {}
+    by_end: dict[int, int] = {}  # end offset -> index of the last mention ending there
+    for index, x in enumerate(mentions):
+        by_end[x.end] = index
     for m in _SHORT_FORM.finditer(text):
-        before = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 2]
+        before = [by_end[e] for e in range(m.start() - 2, m.start() + 1) if e in by_end]
         if before:
-            aliases[m.group(1)] = before[-1].name
+            aliases[m.group(1)] = mentions[max(before)].name
     # unknown names (and introduced short forms) are found again wherever they recur
     for m in found:
         if m.info.get("rule") in ("stock_code", "latin_context", "described"):
@@ -238,19 +268,21 @@ def find_companies(text: str) -> list[Mention]:
             core = m.text[len(_PREFIX.search(m.text[:6]).group()) if _PREFIX.search(m.text[:6]) else 0:]
             aliases.setdefault(core, m.name)
     extra: list[Mention] = []
+    taken = _Covered(text, mentions)
     for surface, name in aliases.items():
         for occ in regex.finditer(regex.escape(surface), text):
-            if R.inside(occ.start(), occ.end(), blocked) or _overlaps(occ.start(), occ.end(), mentions + extra):
+            if R.inside(occ.start(), occ.end(), blocked) or taken.overlaps(occ.start(), occ.end()):
                 continue
             if _is_latin_glued(text, occ.start(), occ.end()):
                 continue
-            extra.append(_mention(text, occ.start(), occ.end(), name, rule="repeat"))
+            extra.append(taken.add(_mention(text, occ.start(), occ.end(), name, rule="repeat")))
     return sorted(mentions + extra, key=lambda x: (x.start, x.end))
 
 
 def _is_latin_glued(text: str, start: int, end: int) -> bool:
-    return bool(regex.match(r"[A-Za-z0-9]", text[start - 1:start] or " ") and regex.match(r"[A-Za-z0-9]", text[start])) \
-        or bool(regex.match(r"[A-Za-z0-9]", text[end:end + 1] or " ") and regex.match(r"[A-Za-z0-9]", text[end - 1]))
+    latin = R.LATIN_CHARS
+    return (text[start - 1:start] in latin and text[start] in latin) \
+        or (text[end:end + 1] in latin and text[end - 1] in latin)
 
 
 # ---------------------------------------------------------------- groups

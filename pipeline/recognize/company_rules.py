@@ -73,8 +73,12 @@ class AliasHit(NamedTuple):
     company: Company
 
 
+LATIN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
 def _is_latin(ch: str) -> bool:
-    return bool(LATIN_ALNUM.match(ch))
+    """``ch`` (one character) is what LATIN_ALNUM matches."""
+    return ch in LATIN_CHARS
 
 
 def _alias_pattern(alias: str) -> str:
@@ -126,15 +130,18 @@ def iter_alias_hits(text: str):
     n = len(text)
     for hit in firsts.finditer(lowered):  # only where some alias can start
         pos = hit.start()
-        if pos > 0 and _is_latin(text[pos]) and (_is_latin(text[pos - 1]) or text[pos - 1] == "&"):
+        two, one = longer.get(lowered[pos:pos + 2]), single.get(lowered[pos])
+        if not (two or one):
+            continue  # no alias starts with these two characters
+        if pos > 0 and text[pos] in LATIN_CHARS and (text[pos - 1] in LATIN_CHARS or text[pos - 1] == "&"):
             continue
         cands = []
-        for entries in (longer.get(lowered[pos:pos + 2], ()), single.get(lowered[pos], ())):
+        for entries in (two or (), one or ()):
             for lower, length, latin_end, company in entries:
                 end = pos + length
                 if end > n or lowered[pos:end] != lower:
                     continue
-                if latin_end and end < n and _is_latin(text[end]):
+                if latin_end and end < n and text[end] in LATIN_CHARS:
                     continue
                 cands.append((text[pos:end], company))
         if cands:
@@ -163,15 +170,22 @@ def blocked_spans(text: str) -> list[tuple[int, int]]:
     """Spans of non-company phrases (央行, 日经指数, 中国移动互联网…) and of URLs."""
     pattern = non_company_pattern()
     spans = [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
-    spans += [(m.start(), m.end()) for m in regex.finditer(r"(?:https?://|www\.)[^\s)\]）」>\"']+", text)]
+    spans += [(m.start(), m.end()) for m in _URL.finditer(text)]
     return spans
+
+
+_URL = regex.compile(r"(?:https?://|www\.)[^\s)\]）」>\"']+")
+_FOOTER_WORDS = r"(?:版权|版權|©|Copyright|All rights reserved|转载|轉載|图片来源|圖片來源|图源|圖源)"
+_FOOTER_WORD = regex.compile(_FOOTER_WORDS, regex.IGNORECASE)
+_FOOTER_LINE = regex.compile(r"[^\n]*" + _FOOTER_WORDS + r"[^\n]*", regex.IGNORECASE)
 
 
 def footer_spans(text: str) -> list[tuple[int, int]]:
     """Lines that are copyright footers or photo credits: no company is emitted there."""
     spans = []
-    for m in regex.finditer(r"[^\n]*(?:版权|版權|©|Copyright|All rights reserved|转载|轉載|图片来源|圖片來源|图源|圖源)[^\n]*",
-                            text, regex.IGNORECASE):
+    if not _FOOTER_WORD.search(text):  # no footer word anywhere: skip the slow line scan
+        return spans
+    for m in _FOOTER_LINE.finditer(text):
         if len(m.group().strip()) <= 120:
             spans.append((m.start(), m.end()))
     return spans
@@ -346,13 +360,15 @@ def simplified(text: str) -> str:
     return "".join(pieces)
 
 
+_NOT_A_NAME = regex.compile(r"[\d\p{P}\s]+")
+_NOT_A_NAME_START = regex.compile(r"^(?:该|該|这|這|此|其|本|各|每|某|母|子|上市|旗下|多家|几家|幾家|一家|两家|兩家|\d|[一二两三四五六七八九十])")
+
+
 def name_part_ok(name: str) -> bool:
     """A candidate name (without its suffix) that is neither generic nor a bare place."""
     if len(name) < 2 or name in GENERIC_WORDS or name in PLACE_WORDS or name in LEFT_STOPS:
         return False
-    if regex.fullmatch(r"[\d\p{P}\s]+", name):
-        return False
-    if regex.match(r"^(?:该|該|这|這|此|其|本|各|每|某|母|子|上市|旗下|多家|几家|幾家|一家|两家|兩家|\d|[一二两三四五六七八九十])", name):
+    if _NOT_A_NAME.fullmatch(name) or _NOT_A_NAME_START.match(name):
         return False
     # A place plus a generic word (美国科技, 日本半导体) is an industry, not a name.
     for place in PLACE_WORDS:

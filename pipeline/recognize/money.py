@@ -90,35 +90,49 @@ _OUTSIDE = regex.compile(rf"(?:{alternation(_LEX['qualifiers_outside_before_clas
 _SCREEN = regex.compile(r"[0-9０-９{}]".format("".join(num.numerals()["digits"]) + "十"))
 
 
-def find_money(text: str, *, local_currency: str = "CNY") -> list[Mention]:
-    """Every amount of money in ``text`` with its value, currency and qualifier, in text order."""
+def find_money(text: str, *, local_currency: str = "CNY", rejected: list[dict] | None = None) -> list[Mention]:
+    """Every amount of money in ``text`` with its value, currency and qualifier, in text order.
+
+    An amount whose value is absurd (above ``max_value`` in models/money.yaml, 10^16, in any
+    currency, or too large to compute) is not a mention; when ``rejected`` is a list, each such
+    amount is appended to it as ``{type, text, start, end, reason}``."""
     if not text or not _SCREEN.search(text):
         return []
     urls = num.url_spans(text)
     found: list[Mention] = []
     match = _PATTERN.search(text)
     while match is not None:
-        mention = _mention(text, match, local_currency)
+        mention = _mention(text, match, local_currency, rejected)
         if mention is None and match.group("tail"):
             single = _SINGLE.match(text, match.start())  # 100亿元至100亿元: read the first amount alone
             match = single or match
-            mention = _mention(text, single, local_currency) if single else None
+            mention = _mention(text, single, local_currency, rejected) if single else None
         if mention is not None and not num.overlaps(mention.start, mention.end, urls):
             found.append(_restatement(text, mention, found))
         match = _PATTERN.search(text, max(match.end(), match.start() + 1))
     return found
 
 
-def _mention(text: str, match: regex.Match, local: str) -> Mention | None:
+def _mention(text: str, match: regex.Match, local: str, rejected: list[dict] | None = None) -> Mention | None:
+    if not any(match.group("cur_pre", "cur_pre2", "cur1", "cur2")):
+        return None  # no currency word on either side: a bare number (see _currency)
     g = match.groupdict()
     currency = _currency(g, local)
     if currency is None or not _plausible(text, match, g):
         return None
     try:
         low, high = _values(g)
-    except (ValueError, KeyError, ArithmeticError):
+    except ArithmeticError as error:  # Overflow, InvalidOperation: a number too large to compute
+        _reject(rejected, match, f"money value cannot be computed ({type(error).__name__}): skipped")
+        return None
+    except (ValueError, KeyError):
+        return None
+    if not low.is_finite() or (high is not None and not high.is_finite()):
+        _reject(rejected, match, "money value is not a finite number: skipped")
         return None
     if max(low, high or 0) > Decimal(_LEX["max_value"]):
+        _reject(rejected, match, f"money value {max(low, high or 0):.3E} {currency[0]}: expected at most "
+                                 f"{Decimal(_LEX['max_value']):.0E}, skipped as absurd")
         return None
     qualifier = _qualifier(text, match, g, high is not None)
     info = {}
@@ -129,6 +143,13 @@ def _mention(text: str, match: regex.Match, local: str) -> Mention | None:
         info["bare_yuan"] = True
     return Mention(type="money", text=match.group(0), start=match.start(), end=match.end(), value=low,
                    value_high=high, currency=currency[0], qualifier=qualifier, info=info)
+
+
+def _reject(rejected: list[dict] | None, match: regex.Match, reason: str) -> None:
+    if rejected is not None:
+        text = match.group(0)
+        rejected.append({"type": "money", "text": text if len(text) <= 80 else text[:77] + "...",
+                         "start": match.start(), "end": match.end(), "reason": reason})
 
 
 def _currency(g: dict, local: str) -> tuple[str, bool] | None:
@@ -227,7 +248,11 @@ class MoneyRecognizer:
 
     def __call__(self, doc):
         currency = self.local_currency or doc._.locale_currency or "CNY"
-        return add_mentions(doc, find_money(doc.text, local_currency=currency), "money")
+        rejected: list[dict] = []
+        doc = add_mentions(doc, find_money(doc.text, local_currency=currency, rejected=rejected), "money")
+        if rejected:  # why an amount was not emitted (doc._.rejected; see pipeline.run_document)
+            doc._.rejected = list(doc._.rejected or []) + rejected
+        return doc
 
 
 @Language.factory("capex_money", default_config={"local_currency": None})
