@@ -415,50 +415,10 @@ def _fiscal_year_end() -> Callable[[str], int | None] | None:
 # ------------------------------------------------------------------ scoring
 
 def _matchers() -> tuple[Callable, dict[str, Callable]]:
-    """The evaluator's multiset matcher and equality rules; a local copy when it is absent."""
-    try:
-        from pipeline.scoring import (
-            match_multiset,
-            money_same,
-            percent_same,
-            period_same,
-        )
-        return match_multiset, {"money": money_same, "percent": percent_same, "periods": period_same}
-    except ImportError:
-        return _match_multiset, {"money": _money_same, "percent": _percent_same, "periods": _period_same}
+    """The evaluator's own multiset matcher and equality rules (GOLD_FORMAT section 3)."""
+    from pipeline.scoring import match_multiset, money_same, percent_same, period_same
 
-
-def _match_multiset(golds, preds, same) -> int:
-    options = [[j for j, p in enumerate(preds) if same(g, p)] for g in golds]
-    owner: dict[int, int] = {}
-
-    def augment(g: int, seen: set) -> bool:
-        for j in options[g]:
-            if j not in seen:
-                seen.add(j)
-                if j not in owner or augment(owner[j], seen):
-                    owner[j] = g
-                    return True
-        return False
-
-    return sum(augment(g, set()) for g in range(len(golds)))
-
-
-def _money_same(gold, pred) -> bool:
-    if pred.get("value") is None or gold.get("value") is None:
-        return False
-    gv, pv = float(gold["value"]), float(pred["value"])
-    return (str(gold.get("currency")).upper() == str(pred.get("currency")).upper()
-            and abs(pv - gv) <= 0.005 * abs(gv) + 1e-9)
-
-
-def _percent_same(gold, pred) -> bool:
-    return (gold.get("kind") == pred.get("kind") and pred.get("value") is not None
-            and abs(float(pred["value"]) - float(gold["value"])) <= 0.0005 + 1e-9)
-
-
-def _period_same(gold, pred) -> bool:
-    return gold.get("start") == pred.get("start") and gold.get("end") == pred.get("end")
+    return match_multiset, {"money": money_same, "percent": percent_same, "periods": period_same}
 
 
 def score_system(system: System, articles: list[Article], gold: Mapping[str, dict]) -> dict:
