@@ -16,7 +16,7 @@ from pipeline.lexicon import alternation, load_data, require_keys, require_str_l
 LISTS = ("strong_triggers", "spending_verbs", "capex_objects", "negative_terms", "increase_by",
          "level_verbs", "base_markers", "yoy_markers", "forecast_cues", "plan_cues", "actual_cues",
          "source_verbs", "analyst_words", "reference_words", "industry_words",
-         "aggregate_words", "project_reference")
+         "aggregate_words", "project_reference", "periodic_terms")
 
 
 class Cue(NamedTuple):

@@ -37,7 +37,7 @@ def pick_companies(ctx: ArticleContext, position: int, sentence: Segment) -> tup
             return tuple(sorted(set(last_group.members)))
         if last_company is not None and last_group.start <= last_company.start:
             return enumeration(ctx, companies)
-        return None
+        return (last_group.text,)  # 日本7家主要汽车企业, never enumerated: stays as written
     if last_company is None:
         return None
     return enumeration(ctx, companies)
@@ -72,7 +72,7 @@ def pick_period(ctx: ArticleContext, money_start: int, money_end: int, sentence:
                 role: str) -> Mention | None:
     """The period an amount is for: nearest before it in its clause, then in the sentence."""
     clause = ctx.clause_start(money_start, sentence.start)
-    periods = [p for p in ctx.of_type("period", sentence.start, money_start) if not _is_single_month(p)]
+    periods = [p for p in ctx.of_type("period", sentence.start, money_start) if not is_single_month(p)]
     if role == "base":
         local = [p for p in periods if p.start >= clause and money_start - p.end <= BASE_REACH + 4]
         return local[-1] if local else None
@@ -87,7 +87,7 @@ def pick_period(ctx: ArticleContext, money_start: int, money_end: int, sentence:
     return after[0] if after else None
 
 
-def _is_single_month(period: Mention) -> bool:
+def is_single_month(period: Mention) -> bool:
     """今年2月，X宣布…: a single month dates the announcement, not the spending."""
     return period.info.get("granularity") == "month" and period.period_start == period.period_end
 

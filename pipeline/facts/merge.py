@@ -21,9 +21,10 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
     result = list(with_amount)
     for draft in (d for d in drafts if d.amount is None):
         target = _fold_target(result, draft)
-        if target is not None:
-            if target.change is None:
-                result[result.index(target)] = _with_change(target, draft)
+        if target is not None and target.change is None:
+            result[result.index(target)] = _with_change(target, draft)
+        elif target is not None and not _same_change_value(target, draft):
+            result.append(draft)  # 今年算力投资将同比提升28%: a part's change, not the total's
         elif draft.companies:
             twin = next((kept for kept in result if _same_change(kept, draft)), None)
             if twin is None:
@@ -115,3 +116,7 @@ def _same_change(a: Draft, b: Draft) -> bool:
     ends_a = {a.change.value, a.change.value_high} - {None}
     ends_b = {b.change.value, b.change.value_high} - {None}
     return any(abs(x - y) <= Decimal("0.005") for x in ends_a for y in ends_b)
+
+
+def _same_change_value(a: Draft, b: Draft) -> bool:
+    return a.change is not None and b.change is not None and abs(a.change.value - b.change.value) <= Decimal("0.005")

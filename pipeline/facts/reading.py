@@ -18,12 +18,15 @@ from pipeline.facts import binding, changes, fields
 from pipeline.facts.context import ArticleContext
 from pipeline.facts.cues import Cue, find_cues, has_cue
 from pipeline.facts.draft import Draft, amount_of
-from pipeline.facts.respectively import respective_assignments
+from pipeline.facts.respectively import respective_assignments, respective_changes
 from pipeline.recognize.company import resolve_reference
 from pipeline.sentences import Segment
 
 # A follow-up sentence refers back to the figure just stated: 这比上年增长了72.8%.
 FOLLOWUP_START = regex.compile(r"(?:这|這|此|该|該|其|同比|较|較|比)")
+
+# 未来五年累计资本开支: a multi-year total takes no period from the sentence before.
+MULTI_YEAR = regex.compile(r"未来|未來|今后|今後|累计|累計|年间|年間|期间|期間|以来|以來")
 
 CONFIDENCE = {"respectively": 0.75, "trigger": 0.85, "continuation": 0.6, "change_only": 0.55, "change_followup": 0.6}
 
@@ -36,12 +39,31 @@ class ReadingState:
     period_index: int = -10
     context_index: int = -10
     group: tuple[str, ...] | None = None
+    previous_period: Period | None = None
+    previous_index: int = -10
     source: str | None = None
     last_index: int = -10
     last_drafts: list[Draft] = field(default_factory=list)
 
 
 def read_sentence(ctx: ArticleContext, index: int, sentence: Segment, state: ReadingState) -> list[Draft]:
+    drafts = _read_strategies(ctx, index, sentence, state)
+    _remember_period(ctx, index, sentence, state)
+    return drafts
+
+
+def _remember_period(ctx: ArticleContext, index: int, sentence: Segment, state: ReadingState) -> None:
+    """The last period a sentence names (not a base, not a single month), for the next sentence
+    of the same paragraph."""
+    paragraph = ctx.paragraph_of(sentence.start)
+    ends_paragraph = paragraph is None or sentence.end >= paragraph.end
+    periods = [p for p in ctx.of_type("period", sentence.start, sentence.end)
+               if not fields.is_base_period(ctx, p, sentence.start) and not fields.is_single_month(p)]
+    state.previous_period = None if ends_paragraph or not periods else fields.period_of(periods[-1])
+    state.previous_index = index
+
+
+def _read_strategies(ctx: ArticleContext, index: int, sentence: Segment, state: ReadingState) -> list[Draft]:
     triggers = binding.sentence_triggers(ctx, sentence)
     follows = state.last_index == index - 1
     if triggers:
@@ -76,7 +98,8 @@ def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
             draft.companies, draft.rule = own, "respectively"
         drafts.append(draft)
     subjects = [d.money for d in drafts if d.role == "subject"]
-    owned = changes.assign_changes(ctx, sentence, subjects, changes.sentence_changes(ctx, sentence))
+    owned = respective_changes(ctx, sentence, subjects) or \
+        changes.assign_changes(ctx, sentence, subjects, changes.sentence_changes(ctx, sentence))
     _claim_named_changes(ctx, sentence, drafts, owned)
     strays = []
     for draft in drafts:
@@ -141,6 +164,11 @@ def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, r
     period_mention = fields.pick_period(ctx, money.start, money.end, sentence, role)
     continues = rule == "continuation" or has_cue(ctx.masked, "project_reference", sentence.start, money.start)
     carried = state.period if role == "subject" and continues and state.period_index >= index - 1 else None
+    clause = ctx.clause_start(money.start, sentence.start)
+    if carried is None and role == "subject" and state.previous_index == index - 1 and \
+            has_cue(ctx.masked, "periodic_terms", clause, money.start) and \
+            not MULTI_YEAR.search(ctx.text, clause, money.start):
+        carried = state.previous_period  # 腾讯公布第二季度业绩…。资本开支为191亿元: the paragraph's period
     period = fields.period_of(period_mention) or carried
     status = fields.pick_status(ctx, money.start, sentence, period, role)
     source = fields.pick_source(ctx, money.start, sentence) or (state.source if inherited else None)

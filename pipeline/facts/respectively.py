@@ -67,3 +67,20 @@ def _is_capex(ctx: ArticleContext, span: tuple[int, int]) -> bool:
     if has_cue(ctx.masked, "negative_terms", start, end):
         return False
     return has_cue(ctx.masked, "strong_triggers", start, end) or has_cue(ctx.masked, "capex_objects", start, end)
+
+
+def respective_changes(ctx: ArticleContext, sentence: Segment, subjects: list[Mention]) -> dict[int, Mention]:
+    """去年为613.7亿元，今年预算约550亿元，分别同比下降17.0%和10.4%: the n-th change goes to the n-th
+    amount; the direction word before the first one holds for all."""
+    match = RESPECTIVELY.search(ctx.text, sentence.start, sentence.end)
+    if match is None:
+        return {}
+    before = [m for m in subjects if m.end <= match.start()]
+    changes = [m for m in ctx.of_type("percent", match.end(), sentence.end)]
+    if len(before) < 2 or len(changes) != len(before):
+        return {}
+    direction = next((c.info.get("direction") for c in changes if c.info.get("direction")), None)
+    if direction is None:
+        return {}
+    shared = [c if c.info.get("direction") else c.with_(info={**c.info, "direction": direction}) for c in changes]
+    return {m.start: c for m, c in zip(before, shared)}
