@@ -90,7 +90,10 @@ def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
     drafts = []
     for money in moneys:
         own = respective.get(money.start, ())
-        if own is None or not _accepts(ctx, money, sentence, triggers, rule):
+        if own is None:
+            continue  # 研发投资…分别为: a category that is not capex
+        decided = money.start in respective and not binding.is_increase_by(ctx, money, sentence)
+        if not decided and not _accepts(ctx, money, sentence, triggers, rule):
             continue
         role = binding.amount_role(ctx, money, sentence)
         draft = _draft(ctx, index, sentence, money, role, triggers, state, rule)
@@ -241,8 +244,9 @@ def _inherited_companies(ctx: ArticleContext, index: int, sentence: Segment, pos
                          state: ReadingState) -> tuple[str, ...] | None:
     """A sentence that names no spender: an industry-wide figure has none; 该公司/公司 refers to
     the last company named; otherwise the previous capex sentence's spender carries over."""
-    if has_cue(ctx.masked, "aggregate_words", sentence.start, position) and state.group:
-        return state.group
+    if has_cue(ctx.masked, "aggregate_words", sentence.start, position):
+        recent = state.companies if state.context_index >= index - 2 else None
+        return state.group or recent  # 合计: the group named before, else the spender just named
     if has_cue(ctx.masked, "reference_words", sentence.start, position):
         spenders = [m for m in ctx.of_type("company", 0, sentence.start) if not fields.is_source_org(m.name)]
         resolved = resolve_reference(ctx.text, sentence.start, spenders)

@@ -32,8 +32,14 @@ def respective_assignments(ctx: ArticleContext, sentence: Segment) -> dict[int, 
         return {m.start: (c.name,) for m, c in zip(moneys, companies)}
     categories = _listed_categories(ctx, sentence, match.start())
     if len(categories) == len(moneys):
-        return {m.start: (None if not _is_capex(ctx, span) else ()) for m, span in zip(moneys, categories)}
+        whole = _whole_is_capex(ctx, sentence, categories[0][0])
+        return {m.start: (None if not _is_capex(ctx, span, whole) else ()) for m, span in zip(moneys, categories)}
     return {}
+
+
+def _whole_is_capex(ctx: ArticleContext, sentence: Segment, list_start: int) -> bool:
+    """资本支出预算为302亿元，其中行动网路与固网建设分别为…: the parts of a capex total are capex."""
+    return has_cue(ctx.masked, "strong_triggers", sentence.start, list_start)
 
 
 def _listed_companies(ctx: ArticleContext, sentence: Segment, end: int) -> list[Mention]:
@@ -62,11 +68,11 @@ def _listed_categories(ctx: ArticleContext, sentence: Segment, end: int) -> list
     return [s for s in spans if s[1] > s[0]]
 
 
-def _is_capex(ctx: ArticleContext, span: tuple[int, int]) -> bool:
+def _is_capex(ctx: ArticleContext, span: tuple[int, int], whole: bool = False) -> bool:
     start, end = span
     if has_cue(ctx.masked, "negative_terms", start, end):
         return False
-    return has_cue(ctx.masked, "strong_triggers", start, end) or has_cue(ctx.masked, "capex_objects", start, end)
+    return whole or has_cue(ctx.masked, "strong_triggers", start, end) or has_cue(ctx.masked, "capex_objects", start, end)
 
 
 def respective_changes(ctx: ArticleContext, sentence: Segment, subjects: list[Mention]) -> dict[int, Mention]:

@@ -177,8 +177,8 @@ def _plausible(text: str, match: regex.Match, g: dict) -> bool:
     post = g["cur2"] or g["cur1"] or ""
     end = match.end("cur2") if g["cur2"] else match.end("cur1")
     if post and _LEX["currencies_after"][post] == LOCAL:
-        if end < len(text) and text[end] in _LEX["not_after_yuan"]:
-            return False
+        if end < len(text) and text[end] in _LEX["not_after_yuan"] and not _has_unit(g):
+            return False  # 元旦, 元年…: but 150億元年增 is an amount (a magnitude makes 元 a currency)
         bare = g["num1"]
         if not _has_unit(g) and not any(ch.isdigit() for ch in bare) and not regex.search("[十百千拾佰仟]", bare):
             return False  # 三元 (ternary), 一元 (unitary): a lone Chinese digit before bare 元
