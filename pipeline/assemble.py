@@ -31,8 +31,9 @@ def assemble_facts(text: str, mentions: Sequence[Mention], *, groups: Sequence[A
     state = ReadingState()
     drafts, table_lines = table_drafts(ctx)
     for index, sentence in enumerate(ctx.sentences):
-        if ctx.paragraph_of(sentence.start) is not None and ctx.paragraph_of(sentence.start).start in table_lines:
-            continue
+        paragraph = ctx.paragraph_of(sentence.start)
+        if paragraph is not None and paragraph.start in table_lines:
+            continue  # table rows were read as cells
         drafts.extend(read_sentence(ctx, index, sentence, state))
     merged = merge_drafts(drafts)
     facts = [d.to_fact(doc_id) for d in merged if d.companies or d.group_text]

@@ -111,6 +111,12 @@ class CompanyTable:
         company = self.by_name(name) or self.lookup(name)
         return company is not None and company.is_source
 
+    def is_analyst(self, name: str) -> bool:
+        """True for research firms, banks and brokers (kind source): they can be a fact's `source`;
+        news agencies and papers (kind media) only report figures."""
+        company = self.by_name(name) or self.lookup(name)
+        return company is not None and company.kind == "source"
+
     def aliases(self) -> dict[str, Company]:
         """Every surface form (name, aliases, brands) → its company."""
         forms: dict[str, Company] = {}

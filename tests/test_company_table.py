@@ -38,6 +38,7 @@ def test_fiscal_year_end_and_sources():
     assert fiscal_year_end("No Such Company") is None
     assert TABLE.is_source("Bloomberg") and TABLE.is_source("Goldman Sachs")
     assert not TABLE.is_source("Amazon")
+    assert TABLE.is_analyst("Goldman Sachs") and not TABLE.is_analyst("Bloomberg") and not TABLE.is_analyst("Amazon")
     assert TABLE.by_id("aws").parent == "amazon"
     assert TABLE.by_name("tsmc").id == "tsmc"
 

@@ -163,19 +163,13 @@ def _month_index(value: str | dt.date) -> int:
     return int(year) * 12 + int(month) - 1
 
 
-def _is_media(table, name: str) -> bool:
-    """News agencies and papers report figures; they are not the figure's source."""
-    company = table.by_name(name) or table.lookup(name)
-    return company is not None and getattr(company, "kind", "") == "media"
-
-
 def pick_source(ctx: ArticleContext, position: int, sentence: Segment) -> str | None:
     """Who states the figure: a cited research firm or bank (据X统计, X预测称), or 'analysts'."""
     before = ctx.of_type("company", sentence.start, position)
     table = load_company_table()
     names = []
     for mention in before:
-        if not table.is_source(mention.name) or _is_media(table, mention.name):
+        if not table.is_analyst(mention.name):
             continue
         if mention.name not in names:
             names.append(mention.name)
