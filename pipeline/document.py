@@ -137,7 +137,12 @@ class Mention:
         )
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _JSON_SCALARS:  # the common case, without the slow ABC check below
+        return value
     if isinstance(value, Decimal):
         return json_number(value)
     if isinstance(value, (list, tuple)):

@@ -27,9 +27,13 @@ JOURNAL = ".capex-journal.jsonl"
 JOURNAL_VERSION = 1
 
 
+# One encoder for every line: json.dumps with any non-default option builds a new encoder per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=False).encode
+
+
 def dumps(record: Any) -> str:
     """One JSON line, Chinese kept as written."""
-    return json.dumps(record, ensure_ascii=False, sort_keys=False)
+    return _ENCODE(record)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

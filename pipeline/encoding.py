@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -207,18 +208,26 @@ def guess_script(text: str) -> str | None:
 
     Characters both sets hold (的, 是, 投) say nothing; None when the text has no telling CJK.
     """
-    simplified = traditional = 0
-    for ch in text:
-        if "\u4e00" <= ch <= "\u9fff":
-            side = _script_side(ch)
-            simplified += side == "s"
-            traditional += side == "t"
+    counts = Counter(text)  # each distinct character once (Counter counts in C)
+    only_gb, only_big5 = _script_sets()
+    simplified = sum(counts[ch] for ch in only_gb.intersection(counts))
+    traditional = sum(counts[ch] for ch in only_big5.intersection(counts))
     if simplified == traditional == 0:
         return None
     return "traditional" if traditional > simplified else "simplified"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1)
+def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """The CJK characters (U+4E00–U+9FFF) only GB2312 can encode, and those only Big5 can."""
+    sides: dict[str, set[str]] = {"s": set(), "t": set()}
+    for code in range(0x4E00, 0xA000):
+        side = _script_side(chr(code))
+        if side:
+            sides[side].add(chr(code))
+    return frozenset(sides["s"]), frozenset(sides["t"])
+
+
 def _script_side(ch: str) -> str:
     in_gb = _encodable(ch, "gb2312")
     in_big5 = _encodable(ch, "big5")

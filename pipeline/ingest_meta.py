@@ -9,6 +9,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from pipeline.lexicon import SAFE_LOADER
+
 # \v \f NEL LS PS end lines; other C0/C1 controls (not \n \t), zero-width and bidi marks vanish.
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f"
@@ -49,7 +51,7 @@ def split_front_matter(text: str) -> tuple[dict | None, str, list[str]]:
     if any(h.strip() for h in header) and not any(_KEY_LINE.match(h) for h in header):
         return None, text, ["front matter: expected key: value lines after '---', found prose; kept as text"]
     try:
-        loaded = yaml.safe_load("\n".join(header)) if any(h.strip() for h in header) else {}
+        loaded = yaml.load("\n".join(header), Loader=SAFE_LOADER) if any(h.strip() for h in header) else {}
     except (yaml.YAMLError, RecursionError, ValueError) as error:
         first = str(error).split("\n")[0]
         return _loose_fields(header), body, [f"front matter: expected YAML, found a syntax error ({first})"]
