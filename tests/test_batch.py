@@ -151,6 +151,23 @@ def test_a_hanging_document_times_out_and_the_batch_goes_on(tmp_path, monkeypatc
     assert [f["companies"] for f in _jsonl(tmp_path / "out" / "facts.jsonl")] == [["Microsoft"], ["TSMC"]]
 
 
+def test_a_hang_inside_a_feed_keeps_the_documents_after_it_in_order(tmp_path, monkeypatch):
+    """Workers hold a second task while on the first: a timeout must not lose or reorder it."""
+    names = ["微软", "亚马逊", "台积电", "英特尔", "谷歌", "三星电子", "美光", "甲骨文"]
+    lines = [{"id": f"d{i}", "date": "2025-03-01",
+              "text": ("HANG-HERE " if i == 2 else "") + f"{name}今年资本支出预计为{100 + i}亿美元。"}
+             for i, name in enumerate(names)]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    monkeypatch.setenv("CAPEX_TEST_HANG_MARKER", "HANG-HERE")
+    summary = run_batch([feed], tmp_path / "out", jobs=2, quiet=True, doc_timeout=1.5)
+    [error] = _jsonl(tmp_path / "out" / "errors.jsonl")
+    assert error["error_type"] == "DocumentTimeout" and error["doc_id"].endswith("d2")
+    assert summary.documents == 7
+    facts = _jsonl(tmp_path / "out" / "facts.jsonl")
+    assert [f["amount"]["value"] for f in facts] == [(100 + i) * 10**8 for i in range(8) if i != 2]
+
+
 def test_documents_over_max_bytes_are_recorded(tmp_path):
     articles = tmp_path / "in"
     articles.mkdir()

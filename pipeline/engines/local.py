@@ -8,7 +8,9 @@ it a little later, records the document as timed out, starts a new worker and ha
 rest of the task. A worker that dies is handled the same way.
 
 At most ``4 * jobs`` tasks are out at a time and results are handed on in task order, so
-memory stays flat however many documents there are.
+memory stays flat however many documents there are. Each worker holds up to ``PREFETCH`` tasks
+(the one it works on and the next, already in its pipe), so it never waits for the driver
+between two short documents.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from pipeline.emit import DocResult
 from pipeline.engines import Limits, Task, error_result, run_task, timeout_record, warm_up
 
 GRACE_SECONDS = 5.0  # how long after doc_timeout the driver waits before killing a worker
+PREFETCH = 2  # tasks given to a worker at a time
 
 
 class LocalEngine:
@@ -84,13 +87,26 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
-        self.task: Task | None = None
+        self.tasks: deque[tuple[Task, int]] = deque()  # (task, skip) given, in the order it runs them
         self.since = 0.0  # when the current document started (the last message about it)
         self.current = 0  # number of the document being worked on in ``task``
 
+    @property
+    def task(self) -> Task | None:
+        """The task the worker is on (the first one given and not done)."""
+        return self.tasks[0][0] if self.tasks else None
+
     def give(self, task: Task, skip: int) -> None:
-        self.task, self.current, self.since = task, skip, time.monotonic()
+        if not self.tasks:
+            self.current, self.since = skip, time.monotonic()
+        self.tasks.append((task, skip))
         self.conn.send((task, skip))
+
+    def finished(self) -> None:
+        """The current task is done: the worker goes on with the next one it holds."""
+        self.tasks.popleft()
+        self.since = time.monotonic()
+        self.current = self.tasks[0][1] if self.tasks else 0
 
     def kill(self) -> None:
         try:
@@ -158,7 +174,7 @@ class _Pool:
             if exhausted and not order:
                 return
             for worker in self.workers:
-                if worker.ready and worker.task is None and queue:
+                while worker.ready and len(worker.tasks) < PREFETCH and queue:
                     worker.give(*queue.popleft())
             self._wait(pending, queue)
 
@@ -201,13 +217,15 @@ class _Pool:
                     worker.current, worker.since = number + 1, time.monotonic()
                 elif kind == "done":
                     pending[message[1]].done = True
-                    worker.task = None
+                    worker.finished()
         except (EOFError, OSError):
             pass
 
     def _replace(self, worker: _Worker, pending: dict[int, _Pending], queue: deque, why: str) -> _Worker:
         task, number = worker.task, worker.current
         worker.kill()
+        for waiting in list(worker.tasks)[:0:-1]:  # given but not started: back to the queue's front
+            queue.appendleft(waiting)
         if task is not None and task.seq in pending and not pending[task.seq].done:
             record = timeout_record(None, task.label, self.limits.doc_timeout)
             if why == "died":
