@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from pipeline.lexicon import LexiconError, load_data
+from pipeline.lexicon import SAFE_LOADER, LexiconError, load_data
 
 TABLE_FILE = "companies.yaml"
 KINDS = ("company", "source", "media")  # source: research firm/bank/broker; media: agency/paper
@@ -189,7 +189,7 @@ def load_table_file(path: str | Path) -> CompanyTable:
     """Load and validate a company table from any YAML file (used by tests)."""
     path = Path(path)
     with path.open(encoding="utf-8") as handle:
-        return build_table(yaml.safe_load(handle), str(path))
+        return build_table(yaml.load(handle, Loader=SAFE_LOADER), str(path))
 
 
 @functools.lru_cache(maxsize=1)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copyreg
 import functools
-import logging
 
 import regex
 import spacy
@@ -46,10 +45,9 @@ def jieba_user_words() -> tuple[tuple[str, int], ...]:
 @functools.lru_cache(maxsize=1)
 def prepared_jieba():
     """The jieba module with our words added (once per process) and its log quietened."""
-    import jieba
+    from pipeline.jieba_dicts import global_jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    jieba = global_jieba()
     for word, freq in jieba_user_words():
         if " " not in word:
             jieba.add_word(word, freq=freq)

@@ -9,7 +9,6 @@ are canonicalised to Simplified Chinese and found again wherever they recur.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -19,6 +18,7 @@ from spacy.tokens import Doc
 
 from pipeline.company_table import load_company_table
 from pipeline.document import Mention
+from pipeline.jieba_dicts import word_tags
 from pipeline.recognize import company_rules as R
 from pipeline.recognize.base import add_mentions
 
@@ -174,14 +174,6 @@ def _rule_mentions(text: str, known: list[Mention], blocked: list[tuple[int, int
     return found
 
 
-@functools.lru_cache(maxsize=1)
-def _word_tags() -> dict[str, str]:
-    import jieba.posseg
-
-    jieba.posseg.dt.initialize()
-    return jieba.posseg.dt.word_tag_tab
-
-
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "x", "eng")
 _WEAK_NAME_TAGS = ("nr", "nt", "nz", "j")
 _STOP_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "t", "a", "y", "e", "o", "w", "z", "b")
@@ -190,7 +182,7 @@ _STOP_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "t", "a", "y", "e", "
 def _tag(word: str) -> str:
     if word in R.alias_matcher()[1]:
         return "nt"
-    return _word_tags().get(word, "x")
+    return word_tags().get(word, "x")
 
 
 def _suffix_names(text: str):

@@ -207,13 +207,9 @@ def alias_allowed(surface: str, company: Company, forms: dict[str, Company]) -> 
 @functools.lru_cache(maxsize=1)
 def tokenizer():
     """A jieba tokenizer that knows every CJK alias of the table (kept apart from the global one)."""
-    import logging
+    from pipeline.jieba_dicts import new_tokenizer
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.initialize()
+    tok = new_tokenizer()
     for word in load_company_table().jieba_words():
         tok.add_word(word, freq=200000, tag="nt")
     return tok
