@@ -7,7 +7,7 @@ tokenizer, then the recognisers (company first: periods need it for fiscal years
 then the fact assembler.
 
 The tokenizer screens first (``ScreeningTokenizer``): only sentences that can state a capex
-fact (they name a capex term or a capex object) are segmented with jieba, with exactly the words jieba gives them inside the
+fact (they name a capex term or a capex object, and hold a number) are segmented with jieba, with exactly the words jieba gives them inside the
 whole text; every other sentence is split into script runs (Han, Latin, digits, one token per
 other character). The recognisers read ``doc.text`` with exact character offsets, so the
 tokens only shape ``doc.spans``; they never change a mention or a fact. The Doc it returns
@@ -76,14 +76,22 @@ _RUNS = regex.compile(r"\p{Han}+|[A-Za-z]+|[0-9]+|.", regex.DOTALL)
 
 @functools.lru_cache(maxsize=1)
 def screen_pattern() -> regex.Pattern:
-    """What makes a sentence worth segmenting: a capex term (资本支出, 设备投资…) or a capex object
-    (数据中心, 工厂, 产能…), i.e. a sentence that can state a capex fact. Every other sentence is
-    split into script runs: the recognisers read characters, not tokens, so their output does
-    not depend on this, and jieba's cost is paid only where the fact stage may look."""
+    """A capex term (资本支出, 设备投资…) or a capex object (数据中心, 工厂, 产能…): with a number
+    (``numeral_pattern``), what makes a sentence one that can state a capex fact. Every other
+    sentence is split into script runs: the recognisers read characters, not tokens, so their
+    output does not depend on this, and jieba's cost is paid only where the fact stage may look."""
     capex = require_keys("capex_terms.yaml", load_data("capex_terms.yaml"), ["strong_triggers", "capex_objects"])
     words = set(capex["strong_triggers"]) | set(capex["capex_objects"])
     return regex.compile("|".join(regex.escape(x) for x in sorted(words, key=len, reverse=True)),
                          regex.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def numeral_pattern() -> regex.Pattern:
+    """A digit or a Chinese numeral (models/numerals.yaml): a fact needs an amount or a change."""
+    from pipeline.recognize.numbers import numerals
+
+    return regex.compile("[0-9０-９" + "".join(regex.escape(d) for d in numerals()["digits"]) + "十]")
 
 
 class ScreeningTokenizer:
@@ -94,13 +102,14 @@ class ScreeningTokenizer:
         self.screen = screen
         self.jieba = prepared_jieba()
         self.pattern = screen_pattern()
+        self.numeral = numeral_pattern()
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
         pending = -1  # start of a run of chunks that go to jieba
         for chunk in _CHUNK.finditer(text):
-            if not self.screen or self.pattern.search(chunk.group()):
+            if not self.screen or self._worth_segmenting(chunk.group()):
                 if pending < 0:
                     pending = chunk.start()
                 continue
@@ -113,6 +122,9 @@ class ScreeningTokenizer:
         doc = TextDoc(self.vocab, words=words, spaces=spaces)
         doc._capex_text = text
         return doc
+
+    def _worth_segmenting(self, sentence: str) -> bool:
+        return bool(self.numeral.search(sentence) and self.pattern.search(sentence))
 
     @staticmethod
     def _add(words: list[str], spaces: list[bool], tokens) -> None:
