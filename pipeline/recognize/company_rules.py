@@ -13,6 +13,7 @@ from typing import Iterable, NamedTuple
 import regex
 
 from pipeline.company_table import Company, alias_key, load_company_table
+from pipeline.t2s import to_simplified
 
 CJK = r"\p{Han}"
 LATIN_ALNUM = regex.compile(r"[A-Za-z0-9]")
@@ -298,62 +299,10 @@ class TextCuts:
 _text_cuts = functools.lru_cache(maxsize=8)(TextCuts)
 
 
-@functools.lru_cache(maxsize=1)
-def t2s():
-    try:
-        from opencc import OpenCC
-    except ImportError:  # pragma: no cover - optional dependency
-        return None
-    return OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=1)
-def _changing_chars() -> frozenset[str]:
-    """Characters at a position some t2s entry changes (and every character of an entry whose
-    length changes). A piece of text with none of them converts to itself."""
-    conv = t2s()
-    chars: set[str] = set()
-    if conv is None:
-        return frozenset()
-    conv.convert("")  # loads the dictionaries
-    if len(getattr(conv, "_dict_chain_data", ())) != 1:
-        return frozenset()
-    for group in conv._dict_chain_data:
-        for _, _, table in group:
-            for key, value in table.items():
-                first = value.split(" ")[0]
-                if first == key:
-                    continue
-                if len(first) != len(key):
-                    chars.update(key)
-                else:
-                    chars.update(a for a, b in zip(key, first) if a != b)
-    return frozenset(chars)
-
-
 @functools.lru_cache(maxsize=256)
 def simplified(text: str) -> str:
-    """Traditional → Simplified (same text when OpenCC is not installed).
-
-    OpenCC converts the pieces between its separators independently; only pieces holding a
-    character some entry changes are converted (the others would come back unchanged)."""
-    conv = t2s()
-    if not conv:
-        return text
-    changing = _changing_chars()
-    if changing.isdisjoint(text):
-        return text
-    try:
-        if len(conv._dict_chain_data) != 1:  # a chain of conversions: no shortcut
-            return conv.convert(text)
-        pieces = conv.split_chars_re.split(text)
-        data = conv._dict_chain_data
-    except AttributeError:  # pragma: no cover - another OpenCC implementation
-        return conv.convert(text)
-    for i in range(0, len(pieces), 2):
-        if not changing.isdisjoint(pieces[i]):
-            pieces[i] = conv._convert(pieces[i], data)
-    return "".join(pieces)
+    """Traditional → Simplified (same text when OpenCC is not installed)."""
+    return to_simplified(text)
 
 
 _NOT_A_NAME = regex.compile(r"[\d\p{P}\s]+")

@@ -1,0 +1,99 @@
+"""Traditional → Simplified Chinese, exactly as OpenCC's ``t2s`` (opencc-python-reimplemented) gives it.
+
+OpenCC's pure-Python converter tries every substring of every piece, longest first, against its
+phrase table (277 entries), then every remaining character against its character table. Its
+result is fixed by two facts this module uses to get it far faster:
+
+- a piece of text (between OpenCC's separators) with no phrase in it converts character by
+  character: one ``str.translate``;
+- otherwise OpenCC takes the longest phrase occurrence (the leftmost of equal length), converts
+  the text to its left and right the same way, and leaves the phrase's own value alone.
+
+Where the conversion data is not the single phrase-then-character group this relies on (another
+OpenCC build), ``to_simplified`` calls OpenCC itself. ``tests/test_t2s.py`` checks the two agree.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Callable
+
+
+class PhraseThenCharConverter:
+    """One OpenCC dictionary group: phrases (longest occurrence first), then single characters."""
+
+    def __init__(self, phrases: dict[str, str], characters: dict[str, str], separators) -> None:
+        first = {key: value.split(" ")[0] for key, value in phrases.items()}  # OpenCC's first choice
+        self.phrases = first
+        self.lengths = sorted({len(key) for key in first}, reverse=True)
+        self.phrase_starts = frozenset(key[0] for key in first)
+        # OpenCC never converts its separators, so the table leaves them alone: then a text with
+        # no phrase in it converts with one ``translate`` of the whole, without splitting
+        self.table = str.maketrans({key: value.split(" ")[0] for key, value in characters.items()
+                                    if not separators.fullmatch(key)})
+        self.separators = separators
+        # stdlib re: it searches a plain alternation of literals several times faster than regex
+        self.any_phrase = re.compile("|".join(re.escape(key) for key in sorted(first, key=len, reverse=True)))
+        # characters that can change, or start a phrase: text with none of them is already Simplified
+        self.changing = frozenset(k for k, v in characters.items() if v.split(" ")[0] != k) | self.phrase_starts
+
+    def convert(self, text: str) -> str:
+        if self.changing.isdisjoint(text):
+            return text
+        if not self.any_phrase.search(text):
+            return text.translate(self.table)
+        pieces = self.separators.split(text)
+        for i in range(0, len(pieces), 2):  # odd items are the separators themselves
+            if pieces[i]:
+                pieces[i] = self._piece(pieces[i])
+        return "".join(pieces)
+
+    def _piece(self, piece: str) -> str:
+        if self.phrase_starts.isdisjoint(piece):
+            return piece.translate(self.table)
+        found = self._occurrences(piece)
+        if not found:
+            return piece.translate(self.table)
+        return self._solve(piece, 0, len(piece), found)
+
+    def _occurrences(self, piece: str) -> list[tuple[int, int, int]]:
+        """Every phrase occurrence as (-length, start, end): sorted, the one OpenCC takes comes first."""
+        found = []
+        for start, char in enumerate(piece):
+            if char in self.phrase_starts:
+                for length in self.lengths:
+                    if piece[start:start + length] in self.phrases and start + length <= len(piece):
+                        found.append((-length, start, start + length))
+        found.sort()
+        return found
+
+    def _solve(self, piece: str, lo: int, hi: int, found: list[tuple[int, int, int]]) -> str:
+        for _, start, end in found:
+            if lo <= start and end <= hi:
+                return (self._solve(piece, lo, start, found) + self.phrases[piece[start:end]]
+                        + self._solve(piece, end, hi, found))
+        return piece[lo:hi].translate(self.table)
+
+
+@functools.lru_cache(maxsize=1)
+def _converter() -> Callable[[str], str] | None:
+    try:
+        from opencc import OpenCC
+    except ImportError:  # pragma: no cover - optional dependency
+        return None
+    opencc = OpenCC("t2s")
+    opencc.convert("")  # loads the dictionaries
+    try:
+        chain = opencc._dict_chain_data
+        (phrases, characters), = chain  # one group of two tables
+        if characters[0] != 1 or characters[1] != 1:  # only single characters in the second table
+            return opencc.convert
+        return PhraseThenCharConverter(phrases[2], characters[2], opencc.split_chars_re).convert
+    except (AttributeError, TypeError, ValueError, IndexError):  # another OpenCC implementation
+        return opencc.convert
+
+
+def to_simplified(text: str) -> str:
+    """``text`` in Simplified Chinese (unchanged when OpenCC is not installed)."""
+    convert = _converter()
+    return convert(text) if convert is not None else text

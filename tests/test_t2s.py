@@ -1,0 +1,56 @@
+"""Our Traditional → Simplified conversion equals OpenCC's t2s on every text."""
+import random
+
+import pytest
+
+opencc = pytest.importorskip("opencc")
+
+from pipeline.t2s import PhraseThenCharConverter, _converter, to_simplified  # noqa: E402
+
+REFERENCE = opencc.OpenCC("t2s")
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "台積電資本支出達300億美元", "三星電子設備投資", "情有獨鍾，老態龍鍾。鍾繇",
+    "龍鍾龍鍾龍", "資本開支（新台幣）、廠房與設備；", "Apple 與 Meta 的資料中心",
+    "一、二、三\n\n第四段。", "乾隆年間乾燥的天氣", "著作與著名", "簡體字没有变化",
+])
+def test_examples_convert_like_opencc(text):
+    assert to_simplified(text) == REFERENCE.convert(text)
+
+
+def test_random_mixtures_of_phrases_and_characters_convert_like_opencc():
+    conv = REFERENCE
+    conv.convert("")
+    phrases = list(conv._dict_chain_data[0][0][2])
+    chars = list(conv._dict_chain_data[0][1][2])
+    plain = list("的一是在不了有和人這中大為上個國我以要他時來用們生到作地於出就分對成會可主發年動同工也能下過子說產種面而方後多定行學法所民得經十三之進著等部度家電力裡如水化高自二理起小物現實加量都兩體制機當使點從業本去把性好應開它合還因由其些然前外天政四日那社義事平形相全表間樣與關各重新線內數正心反你明看原又麼利比或但質氣第向道命此變條只沒結解問意建月公無系軍很情者最立代想已通並提直題黨程展五果料象員革位入常文總次品式活設及管特件長求老頭基資邊流路級少圖山統接知較將組見計別她手角期根論運農指幾九區強放決西被幹做必戰先回則任取據處理世車")
+    separators = list("，。、 \n（）")
+    rng = random.Random(11)
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            pick = rng.random()
+            if pick < 0.3:
+                word = rng.choice(phrases)
+                parts.append(word[:rng.randint(1, len(word))] if rng.random() < 0.3 else word)
+            elif pick < 0.6:
+                parts.append(rng.choice(chars))
+            elif pick < 0.9:
+                parts.append(rng.choice(plain))
+            else:
+                parts.append(rng.choice(separators))
+        text = "".join(parts)
+        assert to_simplified(text) == conv.convert(text), text
+
+
+def test_the_fast_converter_is_in_use():
+    assert isinstance(_converter().__self__, PhraseThenCharConverter)
+
+
+def test_sample_articles_convert_like_opencc():
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).resolve().parents[1].joinpath("samples").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert to_simplified(text) == REFERENCE.convert(text), path.name
