@@ -1,17 +1,18 @@
 """Stage 2, segment: the spaCy ``zh`` pipeline with jieba as its tokenizer.
 
-jieba's dictionary gets our own entries once per process: finance terms from
-models/finance_terms.yaml and every company alias from the company table, so
-亚马逊, 台积电 and 资本开支 are single tokens. ``load_nlp`` builds the whole pipeline:
-tokenizer, then the recognisers (company first: periods need it for fiscal years),
-then the fact assembler.
+The words are those of the company recogniser's jieba (``company_rules.TextCuts``: jieba's
+dictionary plus every company alias of models/companies.yaml, cut on the Simplified text), so a
+region of text is cut once per document and both the tokens and the company rules read the same
+cut; finance terms (models/finance_terms.yaml: 资本开支, 设备投资额…) that jieba splits are then
+joined into one token. ``load_nlp`` builds the whole pipeline: tokenizer, then the recognisers
+(company first: periods need it for fiscal years), then the fact assembler.
 
 The tokenizer screens first (``ScreeningTokenizer``): only sentences that can state a capex
-fact (they name a capex term or a capex object, and hold a number) are segmented with jieba, with exactly the words jieba gives them inside the
-whole text; every other sentence is split into script runs (Han, Latin, digits, one token per
-other character). The recognisers read ``doc.text`` with exact character offsets, so the
-tokens only shape ``doc.spans``; they never change a mention or a fact. The Doc it returns
-keeps its text, which spaCy would otherwise rebuild from the tokens on every ``doc.text``.
+fact (they name a capex term or a capex object, and hold a number) are segmented with jieba;
+every other sentence is split into script runs (Han, Latin, digits, one token per other
+character). The recognisers read ``doc.text`` with exact character offsets, so the tokens only
+shape ``doc.spans``; they never change a mention or a fact. The Doc it returns keeps its text,
+which spaCy would otherwise rebuild from the tokens on every ``doc.text``.
 """
 from __future__ import annotations
 
@@ -24,34 +25,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens.doc import pickle_doc
 
-from pipeline.lexicon import load_data, require_keys, require_str_map
+from pipeline.lexicon import load_data, require_keys, require_str_list
 
 PIPE_NAMES = ("capex_company", "capex_money", "capex_percent", "capex_period", "capex_facts")
 
 
 @functools.lru_cache(maxsize=1)
-def jieba_user_words() -> tuple[tuple[str, int], ...]:
-    """(word, frequency) pairs for jieba: finance terms plus the company table's aliases."""
-    from pipeline.company_table import load_company_table
-
+def finance_term_pattern() -> regex.Pattern:
+    """The finance terms that are one token each (models/finance_terms.yaml), longest first."""
     data = require_keys("finance_terms.yaml", load_data("finance_terms.yaml"), ["terms"])
-    terms = require_str_map("finance_terms.yaml", "terms", data["terms"], int)
-    words = dict(terms)
-    for alias in load_company_table().jieba_words():
-        words.setdefault(alias, 3000)
-    return tuple(sorted(words.items()))
-
-
-@functools.lru_cache(maxsize=1)
-def prepared_jieba():
-    """The jieba module with our words added (once per process) and its log quietened."""
-    from pipeline.jieba_dicts import global_jieba
-
-    jieba = global_jieba()
-    for word, freq in jieba_user_words():
-        if " " not in word:
-            jieba.add_word(word, freq=freq)
-    return jieba
+    terms = require_str_list("finance_terms.yaml", "terms", data["terms"])
+    return regex.compile("|".join(regex.escape(t) for t in sorted(terms, key=len, reverse=True)))
 
 
 class TextDoc(Doc):
@@ -98,45 +82,56 @@ class ScreeningTokenizer:
     """jieba on the sentences that can matter, script runs elsewhere (see the module docstring)."""
 
     def __init__(self, vocab, screen: bool = True):
+        from pipeline.recognize import company_rules
+
         self.vocab = vocab
         self.screen = screen
-        self.jieba = prepared_jieba()
+        self.text_cuts = company_rules.text_cuts
+        company_rules.tokenizer()  # load jieba's dictionary now, not on the first document
         self.pattern = screen_pattern()
         self.numeral = numeral_pattern()
+        self.terms = finance_term_pattern()
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        pending = -1  # start of a run of chunks that go to jieba
+        ends: list[int] = []  # where each token ends
+        cuts = None
         for chunk in _CHUNK.finditer(text):
+            start, end = chunk.span()
             if not self.screen or self._worth_segmenting(chunk.group()):
-                if pending < 0:
-                    pending = chunk.start()
-                continue
-            if pending >= 0:
-                self._add(words, spaces, self.jieba.cut(text[pending:chunk.start()]))
-                pending = -1
-            self._add(words, spaces, _RUNS.findall(chunk.group()))
-        if pending >= 0:
-            self._add(words, spaces, self.jieba.cut(text[pending:]))
-        doc = TextDoc(self.vocab, words=words, spaces=spaces)
-        doc._capex_text = text
-        return doc
+                cuts = cuts or self.text_cuts(text)
+                ends += self._join_terms(text, start, end, cuts.word_ends(start, end))
+            else:
+                ends += [m.end() for m in _RUNS.finditer(text, start, end)]
+        return self._doc(text, ends)
 
     def _worth_segmenting(self, sentence: str) -> bool:
         return bool(self.numeral.search(sentence) and self.pattern.search(sentence))
 
-    @staticmethod
-    def _add(words: list[str], spaces: list[bool], tokens) -> None:
-        """Append ``tokens``; a single space after a word becomes that word's trailing space."""
-        for token in tokens:
-            if not token:
-                continue
-            if token == " " and words and not spaces[-1] and not words[-1].isspace():
+    def _join_terms(self, text: str, start: int, end: int, ends: list[int]) -> list[int]:
+        """``ends`` without the word ends inside a finance term that starts and ends on one."""
+        inside: set[int] = set()
+        for term in self.terms.finditer(text, start, end):
+            bounds = set(ends)
+            if (term.start() == start or term.start() in bounds) and term.end() in bounds:
+                inside.update(range(term.start() + 1, term.end()))
+        return [e for e in ends if e not in inside] if inside else ends
+
+    def _doc(self, text: str, ends: list[int]) -> Doc:
+        """The Doc of ``text`` cut at ``ends``; a single space after a word is that word's trailing space."""
+        words: list[str] = []
+        spaces: list[bool] = []
+        start = 0
+        for end in ends:
+            word = text[start:end]
+            if word == " " and words and not spaces[-1] and not words[-1].isspace():
                 spaces[-1] = True
             else:
-                words.append(token)
+                words.append(word)
                 spaces.append(False)
+            start = end
+        doc = TextDoc(self.vocab, words=words, spaces=spaces)
+        doc._capex_text = text
+        return doc
 
     # spaCy serialises tokenizers; this one has no state worth saving.
     def to_bytes(self, **kwargs) -> bytes:
@@ -161,8 +156,7 @@ def load_nlp(components: tuple[str, ...] = PIPE_NAMES, screen: bool = True) -> L
     import pipeline.recognize.percent  # noqa: F401
     import pipeline.recognize.period  # noqa: F401
 
-    prepared_jieba()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh")  # its own jieba segmenter would load global jieba; ours replaces it
     nlp.tokenizer = ScreeningTokenizer(nlp.vocab, screen=screen)
     # spaCy refuses texts over 1,000,000 characters to protect parsers and NER memory; this
     # pipeline has neither, and --max-bytes is the limit users set.

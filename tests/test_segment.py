@@ -1,7 +1,11 @@
 """The screening tokenizer: jieba words where a capex fact can be stated, script runs elsewhere."""
-import pytest
+import itertools
 
-from pipeline.segment import load_nlp, prepared_jieba
+import pytest
+import regex
+
+from pipeline.recognize.company_rules import simplified, tokenizer
+from pipeline.segment import finance_term_pattern, load_nlp
 
 
 @pytest.fixture(scope="module")
@@ -9,27 +13,50 @@ def nlp():
     return load_nlp(components=())
 
 
+def _jieba_words(sentence: str) -> list[str]:
+    """The company recogniser's jieba words of ``sentence`` (cut in Simplified), in its own characters."""
+    words, pos = [], 0
+    for word in tokenizer().cut(simplified(sentence)):
+        words.append(sentence[pos:pos + len(word)])
+        pos += len(word)
+    return words
+
+
 @pytest.mark.parametrize("sentence, segmented", [
     ("台积电今年资本支出约为300亿美元。", True),            # capex term and a number
     ("公司计划投资两千亿元新建工厂。", True),               # capex object, Chinese numeral
-    ("資本支出將達新台幣300億元。", True),                 # Traditional
+    ("台積電資本支出將達新台幣300億元。", True),            # Traditional: cut in Simplified
     ("公司表示资本支出将保持稳定。", False),                # capex term, no number
     ("股价今年上涨了30%，市场反应热烈。", False),           # a number, no capex term
     ("分析师认为前景乐观。", False),
 ])
 def test_only_sentences_with_a_capex_term_and_a_number_go_to_jieba(nlp, sentence, segmented):
-    words = [t.text for t in nlp.make_doc(sentence)]
-    jieba_words = [w for w in prepared_jieba().cut(sentence)]
-    assert (words == jieba_words) is segmented
-    if not segmented:  # script runs: one token per Han run, Latin run, digit run or other character
-        assert all(len(w) == 1 or w.isalnum() for w in words)
+    doc = nlp.make_doc(sentence)
+    ends = {t.idx + len(t) for t in doc}
+    jieba_ends = set(itertools.accumulate(len(w) for w in _jieba_words(sentence)))
+    runs = regex.findall(r"\p{Han}+|[A-Za-z]+|[0-9]+|.", sentence)
+    if segmented:  # jieba's words, finance terms joined
+        assert ends <= jieba_ends and [t.text for t in doc] != runs
+    else:  # script runs: one token per Han run, Latin run, digit run or other character
+        assert [t.text for t in doc] == runs
+
+
+@pytest.mark.parametrize("sentence, term", [
+    ("亚马逊设备投资额达到100亿美元。", "设备投资额"),
+    ("微软资本开支将达800亿美元。", "资本开支"),
+    ("該公司資本支出為300億元。", "資本支出"),
+])
+def test_finance_terms_are_one_token(nlp, sentence, term):
+    assert finance_term_pattern().search(sentence)
+    assert term in [t.text for t in nlp.make_doc(sentence)]
 
 
 @pytest.mark.parametrize("text", [
     "", " ", "\n\n", "台积电今年资本支出约为300亿美元。\n\n股价上涨。 Apple 资本开支 2 倍",
-    "Ａ公司　资本开支１００亿元；  其余。",
+    "Ａ公司　资本开支１００亿元；  其余。", "資本開支\r\n300億元", "资本开支资本开支100亿元",
 ])
 def test_the_doc_keeps_the_text_and_tokens_cover_it(nlp, text):
     doc = nlp.make_doc(text)
     assert doc.text == text
     assert "".join(t.text_with_ws for t in doc) == text
+    assert all(t.text for t in doc)

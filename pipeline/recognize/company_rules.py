@@ -216,13 +216,17 @@ def tokenizer():
     return tok
 
 
-@functools.lru_cache(maxsize=4096)
-def token_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+def cut_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """jieba's words of ``text`` as (start, end, word)."""
     spans, pos = [], 0
     for word in tokenizer().cut(text, HMM=True):
         spans.append((pos, pos + len(word), word))
         pos += len(word)
     return tuple(spans)
+
+
+# Short runs (a name candidate, a whole short text) recur across documents: cached.
+token_spans = functools.lru_cache(maxsize=4096)(cut_spans)
 
 
 def token_boundaries(text: str) -> frozenset[int]:
@@ -257,6 +261,7 @@ class TextCuts:
         self.base = stext if len(stext) == len(text) else text
         self.regions = [(m.start(), m.end()) for m in _REGION.finditer(self.base)]
         self._starts = [start for start, _ in self.regions]
+        self._words: dict[int, tuple[tuple[int, int, str], ...]] = {}  # region start -> its words
         self._bounds: dict[int, frozenset[int]] = {}
 
     def region_at(self, pos: int) -> tuple[int, int] | None:
@@ -268,9 +273,31 @@ class TextCuts:
                 return start, end
         return None
 
+    def _region_words(self, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
+        """jieba's words of the region ``[start, end)``, offsets into the region; each region is
+        cut once per document (the tokenizer and the company rules both ask)."""
+        words = self._words.get(start)
+        if words is None or (words and words[-1][1] != end - start):
+            words = self._words[start] = cut_spans(self.base[start:end])
+        return words
+
     def spans(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """jieba words of the region ``[start, end)`` with offsets into the text."""
-        return [(start + s, start + e, w) for s, e, w in token_spans(self.base[start:end])]
+        return [(start + s, start + e, w) for s, e, w in self._region_words(start, end)]
+
+    def word_ends(self, start: int, end: int) -> list[int]:
+        """End offsets of the words of ``[start, end)``: jieba's words inside regions (a region
+        crossing ``end`` is cut there), one character between them."""
+        ends: list[int] = []
+        pos = start
+        i = bisect.bisect_left(self._starts, start)
+        while i < len(self.regions) and self.regions[i][0] < end:
+            region_start, region_end = self.regions[i][0], min(self.regions[i][1], end)
+            ends.extend(range(pos + 1, region_start + 1))
+            ends.extend(region_start + e for _, e, _ in self._region_words(region_start, region_end))
+            pos, i = region_end, i + 1
+        ends.extend(range(pos + 1, end + 1))
+        return ends
 
     def is_boundary(self, pos: int) -> bool:
         """True where ``token_boundaries(text)`` has ``pos``."""
@@ -282,7 +309,7 @@ class TextCuts:
         start, end = region
         bounds = self._bounds.get(start)
         if bounds is None:
-            bounds = frozenset(p for s, e, _ in token_spans(self.base[start:end]) for p in (s, e))
+            bounds = frozenset(p for s, e, _ in self._region_words(start, end) for p in (s, e))
             self._bounds[start] = bounds
         return pos - start in bounds
 
