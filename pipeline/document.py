@@ -68,7 +68,10 @@ class Document:
         )
 
 
-@dataclass(frozen=True)
+_MISSING: Any = object()  # Mention's info default: a new dict per mention
+
+
+@dataclass(frozen=True, init=False)
 class Mention:
     """One recognised entity with its raw text, offsets and normalised value.
 
@@ -95,6 +98,18 @@ class Mention:
     fiscal: bool | None = None
     name: str | None = None
     info: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(self, type: str, text: str, start: int, end: int, value: Decimal | None = None,
+                 value_high: Decimal | None = None, currency: str | None = None, qualifier: str | None = None,
+                 kind: str | None = None, period_start: str | None = None, period_end: str | None = None,
+                 fiscal: bool | None = None, name: str | None = None, info: Mapping[str, Any] = _MISSING) -> None:
+        # The dataclass __init__ of a frozen class sets its 14 fields one object.__setattr__ at a time;
+        # one __dict__ is half the cost, and recognisers build tens of mentions per document.
+        object.__setattr__(self, "__dict__", {
+            "type": type, "text": text, "start": start, "end": end, "value": value, "value_high": value_high,
+            "currency": currency, "qualifier": qualifier, "kind": kind, "period_start": period_start,
+            "period_end": period_end, "fiscal": fiscal, "name": name, "info": {} if info is _MISSING else info})
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.type not in MENTION_TYPES:

@@ -41,8 +41,9 @@ def add_mentions(doc: Doc, mentions: Iterable[Mention], mention_type: str) -> Do
     kept = [m for m in (doc._.mentions or []) if m.type != mention_type]
     doc._.mentions = sorted(kept + new, key=lambda m: (m.start, -m.end, m.type))
     spans = []
+    label = doc.vocab.strings.add(mention_type)  # the label's hash once, not once per span
     for mention in new:
-        span = doc.char_span(mention.start, mention.end, label=mention_type, alignment_mode="expand")
+        span = doc.char_span(mention.start, mention.end, label=label, alignment_mode="expand")
         if span is not None:
             if mention.type == "company" and mention.name:
                 span.id_ = mention.name

@@ -84,10 +84,21 @@ def _build_pattern(lex: dict, ranges: bool = True) -> regex.Pattern:
 _LEX = lexicon()
 _PATTERN = _build_pattern(_LEX)
 _SINGLE = _build_pattern(_LEX, ranges=False)  # re-read of a match whose range part is not a range
+# group numbers: the regex module finds a group by name ~10x slower (_SINGLE numbers its groups the same)
+_G = dict(_PATTERN.groupindex)
+_GROUP_NAMES = tuple(sorted(_G, key=_G.get))
+_MAX_VALUE = Decimal(_LEX["max_value"])
+_CONVERSION_WORDS = frozenset(_LEX["conversion_words"])
+_NOT_AFTER_YUAN = frozenset(_LEX["not_after_yuan"])
 _SEGMENT = regex.compile(rf"(?P<n>{num.ARABIC}|{num.CHINESE})(?P<m>{num.MAGNITUDE})")
 _OUTSIDE = regex.compile(rf"(?:{alternation(_LEX['qualifiers_outside_before_class'])})\Z")
 # cheap pre-screen: no digit and no Chinese numeral, no money
 _SCREEN = regex.compile(r"[0-9０-９{}]".format("".join(num.numerals()["digits"]) + "十"))
+# a mention needs a currency word, so only the runs of _PATTERN's characters holding one are searched
+_RUNS = num.MatchRuns(
+    [*_LEX["per_unit"], *_LEX["qualifiers_before_class"], *_LEX["infix_over"], *_LEX["range_connectors"],
+     *_LEX["qualifiers_after_class"], *num.numeral_words()],
+    [*_LEX["currencies_before"], *_LEX["currencies_after"]])
 
 
 def find_money(text: str, *, local_currency: str = "CNY", rejected: list[dict] | None = None) -> list[Mention]:
@@ -100,23 +111,27 @@ def find_money(text: str, *, local_currency: str = "CNY", rejected: list[dict] |
         return []
     urls = num.url_spans(text)
     found: list[Mention] = []
-    match = _PATTERN.search(text)
-    while match is not None:
-        mention = _mention(text, match, local_currency, rejected)
-        if mention is None and match.group("tail"):
-            single = _SINGLE.match(text, match.start())  # 100亿元至100亿元: read the first amount alone
-            match = single or match
-            mention = _mention(text, single, local_currency, rejected) if single else None
-        if mention is not None and not num.overlaps(mention.start, mention.end, urls):
-            found.append(_restatement(text, mention, found))
-        match = _PATTERN.search(text, max(match.end(), match.start() + 1))
+    for start, end, currencies_end in _RUNS(text):
+        # end + 1: the (?![A-Za-z]) and (?!游) look-aheads peek one character past the run
+        match = _PATTERN.search(text, start, end + 1)
+        while match is not None:
+            mention = _mention(text, match, local_currency, rejected)
+            if mention is None and match.group(_G["tail"]):
+                single = _SINGLE.match(text, match.start())  # 100亿元至100亿元: read the first amount alone
+                match = single or match
+                mention = _mention(text, single, local_currency, rejected) if single else None
+            if mention is not None and not num.overlaps(mention.start, mention.end, urls):
+                found.append(_restatement(text, mention, found))
+            # no currency word starts at or after currencies_end, so no match from there is a mention
+            start = max(match.end(), match.start() + 1)
+            match = _PATTERN.search(text, start, end + 1) if start < currencies_end else None
     return found
 
 
 def _mention(text: str, match: regex.Match, local: str, rejected: list[dict] | None = None) -> Mention | None:
-    if not any(match.group("cur_pre", "cur_pre2", "cur1", "cur2")):
+    g = dict(zip(_GROUP_NAMES, match.groups()))  # 4x faster than match.groupdict() (see _G)
+    if not (g["cur_pre"] or g["cur_pre2"] or g["cur1"] or g["cur2"]):
         return None  # no currency word on either side: a bare number (see _currency)
-    g = match.groupdict()
     currency = _currency(g, local)
     if currency is None or not _plausible(text, match, g):
         return None
@@ -130,14 +145,13 @@ def _mention(text: str, match: regex.Match, local: str, rejected: list[dict] | N
     if not low.is_finite() or (high is not None and not high.is_finite()):
         _reject(rejected, match, "money value is not a finite number: skipped")
         return None
-    if max(low, high or 0) > Decimal(_LEX["max_value"]):
+    if max(low, high or 0) > _MAX_VALUE:
         _reject(rejected, match, f"money value {max(low, high or 0):.3E} {currency[0]}: expected at most "
-                                 f"{Decimal(_LEX['max_value']):.0E}, skipped as absurd")
+                                 f"{_MAX_VALUE:.0E}, skipped as absurd")
         return None
     qualifier = _qualifier(text, match, g, high is not None)
     info = {}
-    words = (g["qual"], g["qualb"])
-    if any(w in _LEX["conversion_words"] for w in words if w):
+    if g["qual"] in _CONVERSION_WORDS or g["qualb"] in _CONVERSION_WORDS:
         info["conversion"] = True
     if currency[1]:
         info["bare_yuan"] = True
@@ -175,15 +189,16 @@ def _has_unit(g: dict) -> bool:
 def _plausible(text: str, match: regex.Match, g: dict) -> bool:
     """Reject readings that are other words: 元旦/多元化, 1日元旦, 三元锂电池, 3月1日元."""
     post = g["cur2"] or g["cur1"] or ""
-    end = match.end("cur2") if g["cur2"] else match.end("cur1")
+    end = match.end(_G["cur2"]) if g["cur2"] else match.end(_G["cur1"])
     if post and _LEX["currencies_after"][post] == LOCAL:
-        if end < len(text) and text[end] in _LEX["not_after_yuan"] and not _has_unit(g):
+        if end < len(text) and text[end] in _NOT_AFTER_YUAN and not _has_unit(g):
             return False  # 元旦, 元年…: but 150億元年增 is an amount (a magnitude makes 元 a currency)
         bare = g["num1"]
         if not _has_unit(g) and not any(ch.isdigit() for ch in bare) and not regex.search("[十百千拾佰仟]", bare):
             return False  # 三元 (ternary), 一元 (unitary): a lone Chinese digit before bare 元
     # 3月1日元…: a date, not yen
-    return not (post.startswith("日") and match.start("num1") > 0 and text[match.start("num1") - 1] == "月")
+    first = match.start(_G["num1"])
+    return not (post.startswith("日") and first > 0 and text[first - 1] == "月")
 
 
 def _values(g: dict) -> tuple[Decimal, Decimal | None]:
@@ -202,9 +217,10 @@ def _amount(g: dict, i: int, unit_from: int) -> Decimal:
     value = num.parse_number(g[f"num{i}"])
     mag = g[f"mag{unit_from}"]
     if mag:
-        value *= num.magnitude(mag)
-        more, last = (g[f"more{i}"] if unit_from == i else None), num.magnitude(mag)
-        for segment in _SEGMENT.finditer(more or ""):  # 1兆2724億: each segment smaller than the last
+        last = num.magnitude(mag)
+        value *= last
+        more = g[f"more{i}"] if unit_from == i else None
+        for segment in _SEGMENT.finditer(more) if more else ():  # 1兆2724億: each smaller than the last
             if num.magnitude(segment["m"]) >= last:
                 raise ValueError(f"expected falling magnitudes, found {g[f'num{i}']!r}")
             last = num.magnitude(segment["m"])
@@ -218,8 +234,8 @@ def _amount(g: dict, i: int, unit_from: int) -> Decimal:
 def _qualifier(text: str, match: regex.Match, g: dict, is_range: bool) -> str:
     if is_range:
         return "range"
-    classes = [_LEX["qualifiers_before_class"][w] for w in (g["qual"], g["qualb"]) if w]
-    if classes:  # 折合约100亿元: the approx of 约 wins over the exact of 折合
+    if g["qual"] or g["qualb"]:  # 折合约100亿元: the approx of 约 wins over the exact of 折合
+        classes = [_LEX["qualifiers_before_class"][w] for w in (g["qual"], g["qualb"]) if w]
         return next((c for c in classes if c != "exact"), classes[0])
     outside = _OUTSIDE.search(text, max(0, match.start() - 6), match.start())
     if outside:

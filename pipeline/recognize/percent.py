@@ -77,13 +77,21 @@ def _build_pattern(lex: dict) -> regex.Pattern:
 _LEX = lexicon()
 _NUMBER = regex.compile(rf"{num.ARABIC}|百|{num.CHINESE}")
 _PATTERN = _build_pattern(_LEX)
+_G = dict(_PATTERN.groupindex)  # group numbers: the regex module finds a group by name ~10x slower
 _SCREEN = regex.compile(r"[0-9０-９{}翻百]".format("".join(num.numerals()["digits"]) + "十"))
+# every match holds a unit, so only the runs of _PATTERN's characters holding one are searched
+# (了 is the one word the pattern spells itself: 翻了一倍)
+_RUNS = num.MatchRuns(
+    [*_LEX["qualifiers_before_class"], *_LEX["doubling_verbs"], "了", *_LEX["range_connectors"],
+     *_LEX["list_separators"], *_LEX["infix_over"], *num.numeral_words()],
+    [*_LEX["units_after"], *_LEX["units_before"], *_LEX["doubling_units"]])
 _DIRECTION = regex.compile(r"(?P<verb>{})(?P<to>{})?(?:{}){{0,3}}\Z".format(
     alternation(_LEX["directions_of"]), alternation(_LEX["to_level"]),
     alternation(_LEX["between_verb_and_number"])))
 _SIGN_AFTER = regex.compile(r"(?:{})[ ]?\Z".format(alternation(_LEX["sign_after"])))
 _OUTSIDE = regex.compile(r"(?:{})\Z".format(alternation(_LEX["qualifiers_outside_before_class"])))
 _AFTER = regex.compile(alternation(_LEX["qualifiers_after_class"]))
+_OF_BASE_MARKERS = tuple(_LEX["of_base_markers"])
 _CONNECTOR = regex.compile(r"[ ]?(?:{})[ ]?\Z".format(alternation(_LEX["range_connectors"])))
 _NOT_AFTER_CHENG = regex.compile(alternation(_LEX["not_after_cheng"]))
 # CSS: width: 34.7567% is layout, not a figure
@@ -95,28 +103,32 @@ def find_percents(text: str) -> list[Mention]:
     """Every percentage, 成, 倍 and 番 expression in ``text``, in text order."""
     if not text or not _SCREEN.search(text):
         return []
-    urls, css = num.url_spans(text), _CSS_ANYWHERE.search(text) is not None
+    urls = num.url_spans(text)
+    css = (":" in text or "=" in text) and _CSS_ANYWHERE.search(text) is not None  # [:=] is in every match
     found: list[Mention] = []
-    for match in _PATTERN.finditer(text):
-        if num.overlaps(match.start(), match.end(), urls) or (
-                css and _CSS.search(text, max(0, match.start() - 20), match.start())):
-            continue
-        try:
-            found.extend(_mentions(text, match))
-        except (ValueError, KeyError, ArithmeticError):
-            continue
+    for start, end, _ in _RUNS(text):
+        # end + 1: the (?![A-Za-z]) and (?![几幾多余餘]) look-aheads peek one character past the run
+        for match in _PATTERN.finditer(text, start, end + 1):
+            if num.overlaps(match.start(), match.end(), urls) or (
+                    css and _CSS.search(text, max(0, match.start() - 20), match.start())):
+                continue
+            try:
+                found.extend(_mentions(text, match))
+            except (ValueError, KeyError, ArithmeticError):
+                continue
     return _link_ranges(text, found)
 
 
 def _mentions(text: str, match: regex.Match) -> list[Mention]:
-    if match.group("dunit"):
-        n = int(num.parse_number(match.group("dnum"))) if match.group("dnum") else 1
-        value = Decimal(_DOUBLING[_LEX["doubling_units"][match.group("dunit")]](n))
-        info = {"direction": "up", "verb": match.group("dverb"), "of_base": True, "unit": match.group("dunit")}
+    dunit = match.group(_G["dunit"])
+    if dunit:
+        n = int(num.parse_number(match.group(_G["dnum"]))) if match.group(_G["dnum"]) else 1
+        value = Decimal(_DOUBLING[_LEX["doubling_units"][dunit]](n))
+        info = {"direction": "up", "verb": match.group(_G["dverb"]), "of_base": True, "unit": dunit}
         return [_make(text, match.start(), match.end(), "multiple", value, _qualifier(text, match), info)]
-    if match.group("pre"):
-        unit = _LEX["units_before"][match.group("pre")]
-        value = num.parse_number(match.group("pnum")) / unit["divisor"]
+    if match.group(_G["pre"]):
+        unit = _LEX["units_before"][match.group(_G["pre"])]
+        value = num.parse_number(match.group(_G["pnum"])) / unit["divisor"]
         return [_make(text, match.start(), match.end(), unit["kind"], value, _qualifier(text, match),
                       {"unit": "%"})]
     return _list_mentions(text, match)
@@ -124,19 +136,19 @@ def _mentions(text: str, match: regex.Match) -> list[Mention]:
 
 def _list_mentions(text: str, match: regex.Match) -> list[Mention]:
     """One mention per number of 0.5/0.9/1.3pct or 1.9-2.5pct; the last carries the unit."""
-    unit_word = match.group("unit")
+    unit_word = match.group(_G["unit"])
     unit = _LEX["units_after"][unit_word]
-    numbers = list(_NUMBER.finditer(text, match.start("list"), match.end("list")))
+    numbers = list(_NUMBER.finditer(text, match.start(_G["list"]), match.end(_G["list"])))
     if unit_word == "成" and not _cheng_ok(text, match, numbers):
         return []
     mentions = []
+    last, over = len(numbers) - 1, bool(match.group(_G["inf"]) or match.group(_G["infb"]))
     for i, number in enumerate(numbers):
         value = num.parse_number(number.group(0))
         start = match.start() if i == 0 else number.start()
-        end = match.end() if i == len(numbers) - 1 else number.end()
-        qualifier = _qualifier(text, match) if i == 0 else ("over" if i == len(numbers) - 1 and
-                                                            (match.group("inf") or match.group("infb")) else "exact")
-        if i == 0 and len(numbers) == 1 and (match.group("inf") or match.group("infb")) and qualifier == "exact":
+        end = match.end() if i == last else number.end()
+        qualifier = _qualifier(text, match) if i == 0 else ("over" if i == last and over else "exact")
+        if i == 0 and last == 0 and over and qualifier == "exact":
             qualifier = "over"
         inherited = dict(mentions[0].info) if mentions else {}  # 分别提升0.5/0.9pct: all up
         inherited["unit"] = unit_word.replace("％", "%")
@@ -146,7 +158,7 @@ def _list_mentions(text: str, match: regex.Match) -> list[Mention]:
 
 def _cheng_ok(text: str, match: regex.Match, numbers: list) -> bool:
     """成 is tenths only after a number up to 10 and not inside 成本/成立/之一成为…"""
-    if _NOT_AFTER_CHENG.match(text, match.end("unit")):
+    if _NOT_AFTER_CHENG.match(text, match.end(_G["unit"])):
         return False
     first = numbers[0]
     if not any(ch.isdigit() for ch in first.group(0)) and first.start() > 0 \
@@ -156,8 +168,8 @@ def _cheng_ok(text: str, match: regex.Match, numbers: list) -> bool:
 
 
 def _qualifier(text: str, match: regex.Match) -> str:
-    if match.group("qual"):
-        return _LEX["qualifiers_before_class"][match.group("qual")]
+    if match.group(_G["qual"]):
+        return _LEX["qualifiers_before_class"][match.group(_G["qual"])]
     outside = _OUTSIDE.search(text, max(0, match.start() - 6), match.start())
     if outside:
         return _LEX["qualifiers_outside_before_class"][outside.group(0)]
@@ -169,23 +181,25 @@ def _qualifier(text: str, match: regex.Match) -> str:
 
 def _make(text: str, start: int, end: int, kind: str, value: Decimal, qualifier: str,
           info: dict | None = None) -> Mention:
-    info = {**_context(text, start), **(info or {})}
-    info["range_pair"] = None
+    context = _context(text, start)  # a new dict, so the unit words can go into it
+    context.update(info or {})
+    context["range_pair"] = None
     return Mention(type="percent", text=text[start:end], start=start, end=end, kind=kind,
-                   value=num.tidy(value), qualifier=qualifier, info=info)
+                   value=num.tidy(value), qualifier=qualifier, info=context)
 
 
 def _context(text: str, start: int) -> dict:
     """direction/verb from the words right before the number, of_base from 的."""
     window = max(0, start - 12)
-    of_base = any(text.endswith(marker, 0, start) for marker in _LEX["of_base_markers"])
+    of_base = text.endswith(_OF_BASE_MARKERS, 0, start)
     info = {"direction": None, "verb": None, "of_base": of_base}
     if start > 0 and text[start - 1] in _LEX["signs_of"] and _SIGN_AFTER.search(text, window, start - 1):
         return {**info, "direction": _LEX["signs_of"][text[start - 1]], "verb": text[start - 1]}
     found = _DIRECTION.search(text, window, start)
     if found:
-        info.update(direction=_LEX["directions_of"][found["verb"]], verb=found["verb"])
-        if found["to"]:
+        verb, to = found.groups()  # by number: see _G
+        info.update(direction=_LEX["directions_of"][verb], verb=verb)
+        if to:
             info["to_level"] = True
     return info
 

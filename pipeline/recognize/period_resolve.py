@@ -25,6 +25,7 @@ here because they are judgement calls):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -48,6 +49,7 @@ class Seen(NamedTuple):
     comparison: bool
 
 
+@functools.lru_cache(maxsize=None)   # a few hundred distinct months; formatting each is the cost
 def month_text(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 

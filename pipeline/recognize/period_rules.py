@@ -106,50 +106,67 @@ PIECES = {
     "NUMB": r"(?<![\d./A-Za-z%$])(?<!\d[,:：])",
     # a Chinese-numeral month must not be the tail of a count (两个月 is handled by 个; 每三月, 第一月)
     "MON_BEFORE": r"(?<![\d.一二三四五六七八九十两兩几幾数數每第个個近逾超满滿整余餘多])",
+    # Where a digit can start a period: most digits are inside amounts (12.5亿元), and trying every
+    # branch there is what the scan spends its time on. After a digit or point only the branches
+    # without a NUMB/MON_BEFORE guard can start (3月期, 4财季, 4季度); elsewhere the digits must run
+    # into a month, quarter or range word or Q/H (3月, 4季度, 1Q25, 10~12月), two or more into a
+    # year word, A/E or a slash (24年, 25E, 2024/25), or be a bare year (p_bare). A necessary
+    # condition only: the branches still decide.
+    "DIGIT_START": r"""(?:
+        (?<![\d.])(?=
+            \d++\s{0,2}(?:[月QH]|季度|«FQW»|«SEP»)
+          | \d{2,}\s{0,2}(?:[年AE/／]|«FYW»)
+          | \d{4}(?=\p{Han}|、)(?!年|«BARE_NOT»)
+        )
+      | (?=\d{1,2}\s?(?:月期|«FQW»|季度))
+    )""",
 }
 
+# A lookahead in front of a branch, (?=\d) or (?=[截\d]), only checks the characters it can start
+# with: failing that one check is much cheaper than failing the branch itself.
 TEMPLATE = r"""
   (?=«FIRST»|年[内內])  # cheap guard: every period starts with one of these characters
+  (?:(?![0-9])|«DIGIT_START»)  # a digit only where one can start a period
   (?:
-  (?P<fy_until>       # 截至2016年3月份财年, 截至2024年12月31日止年度: the 12 months up to that month
+  (?=[截\d])(?P<fy_until>  # 截至2016年3月份财年, 截至2024年12月31日止年度: the 12 months up to that month
       (?P<fu_cut>截[至止]\s?)? «NUMB»(?P<fu_y>«Y4»)\s?年\s?(?P<fu_m>«MON»)\s?月份?(?:底|末)?(?:\s?«DAY»)?
       \s?(?P<fu_stop>止)?\s?(?:的|之)?\s?(?P<fu_w>«FYW»|年度|(?P<fu_n>十二|12|九|9|六|6|三|3)\s?[个個]月)
   )
-| (?P<ym_range>       # 2024年4月～2025年3月: one span across two years
+| (?=\d)(?P<ym_range>  # 2024年4月～2025年3月: one span across two years
       «NUMB»(?P<r_y1>«Y4»)\s?年\s?(?P<r_m1>«MON»)\s?月份?\s?(?:«SEP»)\s?(?P<r_y2>«Y4»)\s?年\s?(?P<r_m2>«MON»)\s?月份?
   )
-| (?P<y_range>        # 2025-2030年, 2021年—2023年: one span of years (the second year needs 年)
+| (?=\d)(?P<y_range>  # 2025-2030年, 2021年—2023年: one span of years (the second year needs 年)
       «NUMB»(?P<yr1>«Y4»)\s?年?\s?(?:«SEP»)\s?(?P<yr2>«Y4»)\s?年度?
   )
-| (?P<en>             # analyst notation: 2025Q1 25H1 | 1Q25 2H 2024 | Q1 2025, Q3 FY25
+| (?=[\dQH])(?P<en>   # analyst notation: 2025Q1 25H1 | 1Q25 2H 2024 | Q1 2025, Q3 FY25
       «NUMB»(?P<en_y1>«Y4»|\d{2})\s?(?P<en_k1>[QH])(?P<en_n1>[1-4])(?![\dA-Za-z])
     | «NUMB»(?P<en_n2>[1-4])(?P<en_k2>[QH])\s?'?(?P<en_y2>«Y4»|\d{2})(?![\dA-Za-z])
     | (?<![A-Za-z\d])(?P<en_k3>[QH])(?P<en_n3>[1-4])\s?(?P<en_fy>FY)?\s?'?(?P<en_y3>«Y4»|\d{2})(?![\dA-Za-z])
   )
-| (?P<ae>«NUMB»(?P<ae_y>«Y4»|\d{2})[AE](?![A-Za-z\d]))    # 24A (actual), 25E / 2025E (estimate)
+| (?=\d)(?P<ae>«NUMB»(?P<ae_y>«Y4»|\d{2})[AE](?![A-Za-z\d]))  # 24A (actual), 25E / 2025E (estimate)
 | (?P<rq>«RELQ»)                                         # 本季度 当季 上季度
 | (?P<rm>«RELM»)(?!份?\s?«DAY»)                          # 本月 上个月 (not 本月5日)
-| (?P<inyear>         # 年内 = this year; not 两年内 / 半年内 / 每年内 (durations) nor 年内地
+| (?=年)(?P<inyear>    # 年内 = this year; not 两年内 / 半年内 / 每年内 (durations) nor 年内地
       (?<![\d一二三四五六七八九十两兩几幾数數多半周週每同当當历歷百千万萬今本明去前后後上])年[内內](?![地需部资資容涵在外])
   )
 | (?P<main>
-      «PREFIX»(?:\s?(?:«SUB_FREE»|«SUB_TIED»))?
+      «PREFIX»(?:\s?(?=«SUB_FIRST»)(?:«SUB_FREE»|«SUB_TIED»))?
     | «SUB_FREE»
   )
   )
 """
 
 PREFIX = r"""(?:
-    (?<![A-Za-z])FY\s?(?P<p_fs1>«Y4»|\d{2})\s?[/／]\s?(?P<p_fs2>«Y4»|\d{2})(?!\d)   # FY24/25: split years
-  | «NUMB»(?P<p_fs1>«Y4»|\d{2})\s?[/／]\s?(?P<p_fs2>«Y4»|\d{2})\s?(?:«FYW»|年度)  # 2024/25财年
-  | (?<![A-Za-z])(?P<p_fyq>FY)\s?'?(?P<p_fyy>«Y4»|\d{2})(?!\d)          # FY2025, FY25
-  | «NUMB»(?P<p_fy>«Y4»|\d{2})\s?(?P<p_fyw>«FYW»)                       # 2025财年, 25財年
+    (?=F)(?<![A-Za-z])FY\s?(?P<p_fs1>«Y4»|\d{2})\s?[/／]\s?(?P<p_fs2>«Y4»|\d{2})(?!\d)  # FY24/25: split years
+  | (?=\d)«NUMB»(?P<p_fs1>«Y4»|\d{2})\s?[/／]\s?(?P<p_fs2>«Y4»|\d{2})\s?(?:«FYW»|年度)  # 2024/25财年
+  | (?=F)(?<![A-Za-z])(?P<p_fyq>FY)\s?'?(?P<p_fyy>«Y4»|\d{2})(?!\d)     # FY2025, FY25
+  | (?=\d)«NUMB»(?P<p_fy>«Y4»|\d{2})\s?(?P<p_fyw>«FYW»)                 # 2025财年, 25財年
   | (?P<p_relfy>«RELFY»)                                                 # 本财年, 上一财年
   | «NUMB»(?P<p_y4>«Y4»|«CNY»)\s?年(?P<p_du>度)?(?!«YEAR_NOT»)          # 2024年, 2024年度, 二〇二四年
   | (?P<p_roc>民[國国]\s?\d{2,3}|«NUMB»1[01]\d(?=年(?:度|第|上半|下半|前|全年|\d)))\s?年(?P<p_rocdu>度)?  # 民國114年
-  | «NUMB»(?P<p_y2>\d{2})\s?年(?P<p_y2du>度)?(?!«YEAR_NOT»)            # 24年 (checked in code)
+  | (?=\d)«NUMB»(?P<p_y2>\d{2})\s?年(?P<p_y2du>度)?(?!«YEAR_NOT»)      # 24年 (checked in code)
   | (?P<p_rel>«REL»)(?P<p_reldu>度)?(?!«YEAR_NOT»)                      # 今年, 去年度, 上年
-  | «NUMB»(?P<p_bare>«Y4»)(?=\p{Han}|、\s?«Y4»\s?年)(?!年|«BARE_NOT»)     # 2027進機, 2024、2025年
+  | (?=\d)«NUMB»(?P<p_bare>«Y4»)(?=\p{Han}|、\s?«Y4»\s?年)(?!年|«BARE_NOT»)  # 2027進機, 2024、2025年
 )"""
 
 SUB_FREE = r"""(?:
@@ -194,26 +211,48 @@ def _pieces(words: dict[str, Any]) -> dict[str, str]:
     return dict(
         PIECES,
         FYW=alternation(words["fiscal_year_words"]), FQW=alternation(words["fiscal_quarter_words"]),
-        SEP=alternation(words["range_separators"]), RELQ=alternation(words["relative_quarters"]),
-        RELM=alternation(words["relative_months"]), RELFY=alternation(words["relative_fiscal_years"]),
-        REL="|".join(_not_after(w, not_after.get(w, [])) for w in rel),
+        SEP=alternation(words["range_separators"]), RELQ=_guarded(words, "relative_quarters"),
+        RELM=_guarded(words, "relative_months"), RELFY=_guarded(words, "relative_fiscal_years"),
+        REL=_guarded(words, "relative_years", "|".join(_not_after(w, not_after.get(w, [])) for w in rel)),
         Q1W=alternation(words["first_quarter_words"]), HALF=alternation(words["half_words"]),
         FULL=alternation(words["full_year_words"]), SAME=alternation(words["same_period_words"]),
         EDGE=alternation(words["year_edge_words"]), OPEN=alternation(words["open_before_words"]),
         YEAR_NOT=alternation(words["year_not_before"]), BARE_NOT=alternation(words["bare_year_not_before"]),
         MON_NOT=alternation(words["month_not_before"]),
         FIRST=_first_characters(words),
+        SUB_FIRST=_sub_first_characters(words),
     )
 
 
 def _first_characters(words: dict[str, Any]) -> str:
-    """What a period can start with: a digit, numeral or FY/Q/H, 截至, 第/前, or one of the words
-    (as whole words, so a text full of 同 or 上 is rejected without trying every branch)."""
-    starts = ["[0-9〇零○一二三四五六七八九十FQH第前首]", "截[至止]", "民[國国]"]
+    """What a period can start with: a digit, numeral or 第, FY, Q1/H2, 前三/首6, 截至2024,
+    or one of the words (as whole words, so a text full of 同 or 上, 前景 or HBM is rejected
+    without trying every branch)."""
+    starts = ["[0-9〇零○一二三四五六七八九十第]", "FY", "[QH][1-4]", r"[前首]\s?[1-9十一二两兩三四五六七八九]",
+              r"截[至止]\s?\d", "民[國国]"]
     for key in ("relative_years", "relative_fiscal_years", "relative_quarters", "relative_months",
                 "first_quarter_words", "half_words", "full_year_words", "same_period_words"):
         starts.append(alternation(words[key]))
     return "(?:" + "|".join(starts) + ")"
+
+
+def _guarded(words: dict[str, Any], key: str, pattern: str | None = None) -> str:
+    """The alternation of ``words[key]`` (or ``pattern``) behind a check of its first character:
+    failing that one check is cheaper than failing each word."""
+    body = alternation(words[key]) if pattern is None else pattern
+    return "(?=[" + regex.escape(_initials(words, (key,))) + "])(?:" + body + ")"
+
+
+def _initials(words: dict[str, Any], keys: tuple[str, ...]) -> str:
+    return "".join(sorted({word[0] for key in keys for word in words[key]}))
+
+
+def _sub_first_characters(words: dict[str, Any]) -> str:
+    """What a sub-period (SUB_FREE, SUB_TIED) can start with. After most years no sub-period
+    follows, and checking one character is much cheaper than failing every sub-period branch."""
+    keys = ("first_quarter_words", "half_words", "full_year_words", "same_period_words",
+            "year_edge_words", "open_before_words")
+    return "[\\d十一二三四五六七八九第前首QH内內" + regex.escape(_initials(words, keys)) + "]"
 
 
 def _expand(template: str, pieces: dict[str, str]) -> str:
