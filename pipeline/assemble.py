@@ -8,6 +8,7 @@ Doc whose recognisers have already put their mentions on ``doc._.mentions``.
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import Any, Sequence
 
 from spacy.language import Language
@@ -26,12 +27,12 @@ register_extensions()
 def assemble_facts(text: str, mentions: Sequence[Mention], *, groups: Sequence[Any] = (),
                    pub_date: dt.date | None = None, doc_id: str | None = None) -> list[Fact]:
     """Capex facts stated in ``text``, given its mentions (any order) and groups."""
-    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    ordered = sorted(mentions, key=attrgetter("start", "end"))
     ctx = ArticleContext(text=text, mentions=ordered, groups=groups or (), pub_date=pub_date, doc_id=doc_id)
     state = ReadingState()
     drafts, table_lines = table_drafts(ctx)
     for index, sentence in enumerate(ctx.sentences):
-        paragraph = ctx.paragraph_of(sentence.start)
+        paragraph = ctx.paragraph_of(sentence.start) if table_lines else None
         if paragraph is not None and paragraph.start in table_lines:
             continue  # table rows were read as cells
         drafts.extend(read_sentence(ctx, index, sentence, state))
@@ -44,9 +45,10 @@ class FactAssembler:
     """spaCy component: reads doc._.mentions / doc._.groups and writes doc._.facts."""
 
     def __call__(self, doc: Doc) -> Doc:
-        groups = doc._.groups if Doc.has_extension("groups") else ()
-        doc._.facts = assemble_facts(doc.text, doc._.mentions or [], groups=groups or (),
-                                     pub_date=doc._.pub_date, doc_id=doc._.doc_id)
+        extensions = doc._  # each doc._ builds a new accessor
+        groups = extensions.groups if Doc.has_extension("groups") else ()
+        extensions.facts = assemble_facts(doc.text, extensions.mentions or [], groups=groups or (),
+                                          pub_date=extensions.pub_date, doc_id=extensions.doc_id)
         return doc
 
 

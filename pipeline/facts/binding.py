@@ -7,11 +7,13 @@ comparison (较2024年的297.6亿美元), else `subject`.
 """
 from __future__ import annotations
 
+from operator import attrgetter
+
 import regex
 
 from pipeline.document import Mention
 from pipeline.facts.context import ArticleContext
-from pipeline.facts.cues import Cue, find_cues, has_cue
+from pipeline.facts.cues import Cue
 from pipeline.sentences import Segment
 
 # 73万亿的研发和60万亿的生产设施: a coordinator starts the next amount's own stretch.
@@ -23,35 +25,39 @@ BASE_REACH = 16
 
 def sentence_triggers(ctx: ArticleContext, sentence: Segment) -> list[Cue]:
     """Capex triggers in a sentence: strong terms, and spending verbs when a capex object is present."""
-    strong = find_cues(ctx.masked, "strong_triggers", sentence.start, sentence.end)
-    objects = find_cues(ctx.masked, "capex_objects", sentence.start, sentence.end)
+    strong = ctx.cues("strong_triggers", sentence.start, sentence.end)
+    objects = ctx.cues("capex_objects", sentence.start, sentence.end)
     if objects:
-        verbs = find_cues(ctx.masked, "spending_verbs", sentence.start, sentence.end)
+        verbs = ctx.cues("spending_verbs", sentence.start, sentence.end)
         if verbs:
-            strong = strong + verbs + objects
-    return sorted(strong, key=lambda c: c.start)
+            return sorted(strong + verbs + objects, key=attrgetter("start"))
+    return strong  # one list's cues come in text order already
 
 
 def local_window(ctx: ArticleContext, money: Mention, sentence: Segment) -> tuple[int, int]:
     """The amount's own stretch of text: from the previous amount or clause start to the next."""
-    moneys = [m for m in ctx.of_type("money", sentence.start, sentence.end) if not ctx.is_conversion(m)]
+    moneys = ctx.amounts(sentence.start, sentence.end)
     left = max([m.end for m in moneys if m.end <= money.start] + [ctx.clause_start(money.start, sentence.start)])
-    joiners = [left] + [i + 1 for i in range(left, money.start) if ctx.text[i] in COORDINATORS]
+    # just after the last coordinator in [left, money.start) (rfind gives -1 when there is none)
+    joined = max([left] + [ctx.text.rfind(c, left, money.start) + 1 for c in COORDINATORS])
     right = min([m.start for m in moneys if m.start >= money.end] + [ctx.clause_end(money.end, sentence.end)])
-    return max(joiners), right
+    return joined, right
 
 
 def is_blocked(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: list[Cue]) -> bool:
     """A negative term in the amount's own stretch, or between its trigger and it, blocks it."""
     left, right = local_window(ctx, money, sentence)
+    negatives = ctx.cues("negative_terms", left, right)
+    if not negatives:
+        return False  # the stretch between its trigger and it lies inside this one: none there either
     trigger_spans = [(c.start, c.end) for c in triggers]
     trigger_spans += [b for b in _brackets(ctx, left, right) if not b[0] <= money.start < b[1]]
-    for cue in find_cues(ctx.masked, "negative_terms", left, right):
+    for cue in negatives:
         if not any(s <= cue.start < e for s, e in trigger_spans):
             return True
     before = [c for c in triggers if c.end <= money.start]
     if before:
-        between = find_cues(ctx.masked, "negative_terms", max(before[-1].end, left), money.start)
+        between = ctx.cues("negative_terms", max(before[-1].end, left), money.start)
         return any(not any(s <= c.start < e for s, e in trigger_spans) for c in between)
     return False
 
@@ -69,11 +75,11 @@ def is_bound(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: l
 def is_increase_by(ctx: ArticleContext, money: Mention, sentence: Segment) -> bool:
     """再增加约86亿元 / 增加了100亿美元: the amount is a step, not the level."""
     left = ctx.clause_start(money.start, sentence.start)
-    cues = find_cues(ctx.masked, "increase_by", left, money.start)
+    cues = ctx.cues("increase_by", left, money.start)
     if not cues:
         return _follows_increase(ctx, money, left)
     gap = ctx.text[cues[-1].end:money.start]
-    levels = find_cues(ctx.masked, "level_verbs", cues[-1].start, money.start)
+    levels = ctx.cues("level_verbs", cues[-1].start, money.start)
     if any(c.start >= cues[-1].start for c in levels if c.text in ("至", "到") or len(c.text) > 1):
         return False
     return len(gap) <= 6 and not any(ch.isdigit() for ch in gap)
@@ -81,6 +87,8 @@ def is_increase_by(ctx: ArticleContext, money: Mention, sentence: Segment) -> bo
 
 def _follows_increase(ctx: ArticleContext, money: Mention, clause_start: int) -> bool:
     """增加约86亿元及2027年约67亿元: an amount coordinated with an increase step is a step too."""
+    if not ctx.has_cue("increase_by", clause_start, money.start):
+        return False  # the amounts before it are steps only through an increase cue in this stretch
     previous = [m for m in ctx.of_type("money", clause_start, money.start)]
     if not previous:
         return False
@@ -96,12 +104,12 @@ def amount_role(ctx: ArticleContext, money: Mention, sentence: Segment) -> str:
     if _is_multiple_base(ctx, money):
         return "base"
     left = ctx.clause_start(money.start, sentence.start)
-    markers = find_cues(ctx.masked, "base_markers", left, money.start)
+    markers = ctx.cues("base_markers", left, money.start)
     if not markers:
         return "subject"
     marker = markers[-1]
     between = ctx.text[marker.end:money.start]
-    if len(between) > BASE_REACH or has_cue(ctx.masked, "level_verbs", marker.end, money.start) and \
+    if len(between) > BASE_REACH or ctx.has_cue("level_verbs", marker.end, money.start) and \
             any(w in between for w in ("增至", "达到", "達到", "增加至", "升至")):
         return "subject"
     if ctx.of_type("percent", marker.end, money.start):

@@ -12,7 +12,6 @@ import regex
 
 from pipeline.document import Change, Mention
 from pipeline.facts.context import ArticleContext
-from pipeline.facts.cues import find_cues, has_cue
 from pipeline.sentences import Segment
 
 # Year-on-year bases: 同比, 同期, 按年…, or 上年/去年 meaning the whole year (not 去年第3季).
@@ -29,16 +28,17 @@ def sentence_changes(ctx: ArticleContext, sentence: Segment) -> list[Mention]:
     """Percent/multiple mentions that state a change (they have a direction or a base)."""
     found = []
     for mention in ctx.of_type("percent", sentence.start, sentence.end):
-        clause = ctx.clause_start(mention.start, sentence.start)
-        if has_cue(ctx.masked, "negative_terms", clause, mention.start):
-            continue  # 营业利润下降60%: the change of something else
+        if not (mention.info.get("direction") or mention.info.get("of_base") or _is_doubling(mention)):
+            continue  # neither a direction nor a base: a level (占比25%), not a change
         if mention.info.get("to_level") and mention.kind == "percent":
             continue  # 占比提升至约25%: a share reached, not a change
         partner = mention.info.get("range_pair")
         if partner is not None and partner < mention.start:
             continue  # the upper end of a range travels with its lower end
-        if mention.info.get("direction") or mention.info.get("of_base") or _is_doubling(mention):
-            found.append(mention)
+        clause = ctx.clause_start(mention.start, sentence.start)
+        if ctx.has_cue("negative_terms", clause, mention.start):
+            continue  # 营业利润下降60%: the change of something else
+        found.append(mention)
     return found
 
 

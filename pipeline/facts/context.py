@@ -8,14 +8,21 @@ from typing import Any, Sequence
 
 import regex
 
+from pipeline.company_table import load_company_table
 from pipeline.document import Mention
-from pipeline.facts.cues import mask_spans
+from pipeline.facts.cues import Cue, CueIndexes, mask_spans
 from pipeline.sentences import Segment, split_paragraphs, split_sentences
 
 # Clauses are separated by commas and semicolons (full- and half-width) and the colon after 称/表示.
 # A half-width comma or colon between digits is a thousands separator or a time, not a break.
-CLAUSE_BREAK = regex.compile(r"[，；;：] | (?<!\d)[,:] | [,:](?!\d)", regex.VERBOSE)
+FULL_BREAKS, HALF_BREAKS = "，；;：", ",:"
+CLAUSE_BREAK = regex.compile(rf"[{FULL_BREAKS}] | (?<!\d)[{HALF_BREAKS}] | [{HALF_BREAKS}](?!\d)", regex.VERBOSE)
+# Where a break may be: the pattern above is then tried at these offsets only.
+BREAK_CHARS = regex.compile(f"[{FULL_BREAKS}{HALF_BREAKS}]")
 BRACKETS = "（()）"
+# of_type key for the company mentions that are not cited sources (not a mention type)
+SPENDERS = "company/spender"
+NO_MENTIONS: tuple = ((), None, None)
 # Titles of reports and books (《…投资规划研究报告》) name things; their words are not cues.
 BOOK_TITLE = regex.compile(r"《[^《》\n]{1,80}》")
 
@@ -40,35 +47,93 @@ class ArticleContext:
         self._paragraph_starts = [p.start for p in self.paragraphs]
         # Mentions by type, in the given order, with their starts for bisection when that order is by
         # start: a giant page has thousands of sentences and mentions, and a scan per lookup is quadratic.
-        self._by_type: dict[str, list[Mention]] = {}
+        by_type: dict[str, list[Mention]] = {}
         for mention in self.mentions:
-            self._by_type.setdefault(mention.type, []).append(mention)
-        self._starts: dict[str, list[int] | None] = {}
-        for kind, found in self._by_type.items():
-            starts = [m.start for m in found]
-            self._starts[kind] = starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
+            by_type.setdefault(mention.type, []).append(mention)
+        # kind → (mentions, their starts or None, their ends or None)
+        self._by_type: dict[str, tuple[list[Mention], list[int] | None, list[int] | None]] = {}
+        for kind, found in by_type.items():
+            self._add_kind(kind, found)
+        self._cue_indexes = CueIndexes(self.masked)
+        self._amounts: dict[tuple[int, int], tuple[Mention, ...]] = {}
+        self._cited: dict[str, tuple[bool, bool]] = {}
+        # Clause breaks of the whole text, found once: clause_start/clause_end bisect them.
+        self._breaks = [m.start() for m in BREAK_CHARS.finditer(self.text)
+                        if m.group() in FULL_BREAKS or CLAUSE_BREAK.match(self.text, m.start())]
+
+    def _add_kind(self, kind: str, found: list[Mention]) -> None:
+        starts, ends = [m.start for m in found], [m.end for m in found]
+        in_order = starts == sorted(starts)
+        self._by_type[kind] = (found, starts if in_order else None, ends if in_order and ends == sorted(ends) else None)
 
     def of_type(self, kind: str, start: int = 0, end: int | None = None) -> list[Mention]:
         end = len(self.text) if end is None else end
-        found = self._by_type.get(kind, ())
-        starts = self._starts.get(kind)
-        if starts is not None:  # m.start >= start and m.start <= m.end <= end
-            found = found[bisect_left(starts, start):bisect_right(starts, end)]
-        return [m for m in found if m.start >= start and m.end <= end]
+        found, starts, ends = self._by_type.get(kind, NO_MENTIONS)
+        if starts is None:
+            return [m for m in found if m.start >= start and m.end <= end]
+        first = bisect_left(starts, start)
+        if ends is not None:  # ends in order too (no mention inside another): a slice, no scan
+            return found[first:max(first, bisect_right(ends, end))]
+        # m.start >= start and m.start <= m.end <= end
+        return [m for m in found[first:bisect_right(starts, end)] if m.end <= end]
+
+    def amounts(self, start: int, end: int) -> tuple[Mention, ...]:
+        """Money mentions in [start, end) that state a figure, not a restatement of one."""
+        key = (start, end)
+        found = self._amounts.get(key)
+        if found is None:  # asked once per sentence and again per amount in it
+            found = tuple([m for m in self.of_type("money", start, end) if not self.is_conversion(m)])
+            self._amounts[key] = found
+        return found
+
+    def spenders(self, start: int = 0, end: int | None = None) -> list[Mention]:
+        """Company mentions in [start, end) that can spend: not a cited source (media, research firm, bank)."""
+        if SPENDERS not in self._by_type:  # sifted once per article, then looked up like a type
+            self._add_kind(SPENDERS, [m for m in self.of_type("company") if not self._cited_as(m.name)[0]])
+        return self.of_type(SPENDERS, start, end)
+
+    def is_analyst(self, name: str) -> bool:
+        """A research firm, bank or broker: it can be a fact's source."""
+        return self._cited_as(name)[1]
+
+    def _cited_as(self, name: str) -> tuple[bool, bool]:
+        """(is a source, is an analyst) from the company table, looked up once per name and article."""
+        known = self._cited.get(name)
+        if known is None:
+            table = load_company_table()
+            known = self._cited[name] = (table.is_source(name), table.is_analyst(name))
+        return known
 
     def groups_in(self, start: int, end: int) -> list[Any]:
         return [g for g in self.groups if g.start >= start and g.end <= end]
 
+    def cues(self, kind: str, start: int, end: int) -> list[Cue]:
+        """The ``kind`` list's words in masked[start:end] (as ``find_cues`` would find them)."""
+        return self._cue_indexes[kind].find(start, end)
+
+    def has_cue(self, kind: str, start: int, end: int) -> bool:
+        return self._cue_indexes[kind].has(start, end)
+
+    # A clause break is one character, decided by its neighbours. Scanning a window, the regex
+    # still sees the character before the window (lookbehind) but not the one after it: a
+    # half-width comma or colon at the window's last offset always breaks there.
+
     def clause_start(self, position: int, floor: int) -> int:
         """Offset where the clause holding ``position`` begins (not before ``floor``)."""
-        best = floor
-        for match in CLAUSE_BREAK.finditer(self.text, floor, position):
-            best = match.end()
-        return best
+        if position > floor and self.text[position - 1] in HALF_BREAKS:
+            return position
+        index = bisect_left(self._breaks, position)
+        if index and self._breaks[index - 1] >= floor:
+            return self._breaks[index - 1] + 1
+        return floor
 
     def clause_end(self, position: int, ceiling: int) -> int:
-        match = CLAUSE_BREAK.search(self.text, position, ceiling)
-        return match.start() if match else ceiling
+        index = bisect_left(self._breaks, position)
+        if index < len(self._breaks) and self._breaks[index] < ceiling:
+            return self._breaks[index]
+        if ceiling > position and self.text[ceiling - 1] in HALF_BREAKS:
+            return ceiling - 1
+        return ceiling
 
     def paragraph_of(self, position: int) -> Segment | None:
         index = bisect_right(self._paragraph_starts, position) - 1  # paragraphs are in text order

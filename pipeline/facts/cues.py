@@ -7,9 +7,9 @@ so a name like 宁德时代股份 never reads as the negative term 股份.
 from __future__ import annotations
 
 import functools
+import re
+from bisect import bisect_left
 from typing import NamedTuple
-
-import regex
 
 from pipeline.lexicon import alternation, load_data, require_keys, require_str_list
 
@@ -27,13 +27,17 @@ class Cue(NamedTuple):
 
 
 @functools.lru_cache(maxsize=1)
-def cue_patterns() -> dict[str, regex.Pattern]:
-    """One compiled alternation per list in capex_terms.yaml (validated on load)."""
+def cue_patterns() -> dict[str, re.Pattern]:
+    """One compiled alternation per list in capex_terms.yaml (validated on load).
+
+    The standard library's engine, not ``regex``: these are alternations of literal words, which
+    it screens by first character and scans about three times faster, with the same matches.
+    """
     data = require_keys("capex_terms.yaml", load_data("capex_terms.yaml"), LISTS)
     patterns = {}
     for name in LISTS:
         words = require_str_list("capex_terms.yaml", name, data[name])
-        patterns[name] = regex.compile(alternation(words))
+        patterns[name] = re.compile(alternation(words))
     return patterns
 
 
@@ -54,10 +58,74 @@ def last_cue(text: str, kind: str, start: int, end: int) -> Cue | None:
     return cues[-1] if cues else None
 
 
+class CueIndex:
+    """One list's words found once over a whole text; a window's cues are then a slice of them.
+
+    The fact stage asks for cues in dozens of windows per article. A window's own scan
+    (``find_cues``) finds exactly the whole-text matches inside it unless a whole-text match
+    straddles one of its edges: the words are non-empty literals (no anchors or lookaround), so
+    only a match cut by an edge can differ (the window then finds a shorter word, or a match that
+    starts inside the cut one). Such windows are scanned on their own.
+    """
+
+    __slots__ = ("text", "kind", "starts", "ends")
+
+    def __init__(self, text: str, kind: str) -> None:
+        self.text, self.kind = text, kind
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        # findall skips building a match object per hit. Each word found is the first occurrence
+        # of itself after the previous match (an earlier one would have matched first), so find
+        # gives back its offset.
+        cursor = 0
+        for word in cue_patterns()[kind].findall(text):
+            cursor = text.find(word, cursor)
+            self.starts.append(cursor)
+            cursor += len(word)
+            self.ends.append(cursor)
+
+    def find(self, start: int, end: int) -> list[Cue]:
+        if not self.starts:
+            return []  # the list's words are nowhere in the text
+        first = bisect_left(self.starts, start)
+        stop = bisect_left(self.starts, end)  # the matches starting in [start, end)
+        cut_at_start = first > 0 and self.ends[first - 1] > start
+        if stop <= first and not cut_at_start:
+            return []  # most windows hold no cue: answer without building anything
+        if cut_at_start or self.ends[stop - 1] > end:
+            return find_cues(self.text, self.kind, start, end)
+        text, kind = self.text, self.kind
+        return [Cue(kind, text[s:e], s, e) for s, e in zip(self.starts[first:stop], self.ends[first:stop])]
+
+    def has(self, start: int, end: int) -> bool:
+        if not self.starts:
+            return False
+        first = bisect_left(self.starts, start)
+        stop = bisect_left(self.starts, end)
+        if (first > 0 and self.ends[first - 1] > start) or (stop > first and self.ends[stop - 1] > end):
+            return has_cue(self.text, self.kind, start, end)
+        return stop > first
+
+
+class CueIndexes(dict):
+    """kind → CueIndex over one text, each built the first time it is asked for."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, kind: str) -> CueIndex:
+        index = self[kind] = CueIndex(self.text, kind)
+        return index
+
+
 def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with the given spans replaced by a neutral filler of the same length."""
-    chars = list(text)
-    for start, end in spans:
-        for i in range(max(start, 0), min(end, len(chars))):
-            chars[i] = "\u3000"
-    return "".join(chars)
+    pieces, cursor = [], 0
+    for start, end in sorted(spans):  # spans may overlap (a company inside a book title)
+        start, end = max(start, cursor), min(end, len(text))
+        if end > start:
+            pieces += [text[cursor:start], "\u3000" * (end - start)]
+            cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
+
 from pipeline.document import Amount, Change, Evidence, Fact, Mention, Period
 
 
@@ -35,3 +37,16 @@ class Draft:
 def amount_of(money: Mention) -> Amount:
     return Amount(value=money.value, currency=money.currency, qualifier=money.qualifier or "exact",
                   text=money.text, value_high=money.value_high)
+
+
+# Named places (四川省宜宾市, 广东省肇庆市): two projects in different places are two facts
+# even when their amounts are equal.
+PLACE_ENDINGS = "省市县縣州邦"
+PLACE_ENDING_SET = frozenset(PLACE_ENDINGS)
+PLACE = regex.compile(rf"\p{{Han}}{{2,4}}?(?<![上城股超门門开開收夜证證])[{PLACE_ENDINGS}](?![场場值占佔民])")
+
+
+def places_in(sentence: str) -> frozenset:
+    if PLACE_ENDING_SET.isdisjoint(sentence):
+        return frozenset()  # the pattern tries every offset; most sentences name no place at all
+    return frozenset(PLACE.findall(sentence))

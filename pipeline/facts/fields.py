@@ -9,25 +9,18 @@ import datetime as dt
 
 import regex
 
-from pipeline.company_table import load_company_table
 from pipeline.document import Mention, Period
 from pipeline.facts.binding import BASE_REACH
 from pipeline.facts.context import ArticleContext
-from pipeline.facts.cues import find_cues
 from pipeline.sentences import Segment
 
 ENUMERATION_JOINERS = set("、，,和与與及跟 \u3000")
 EQUAL_TO_BASE = regex.compile(r"[^，。,；]{0,4}?(?:持平|相当|相當|相比|相同|一致|差不多)")
 
 
-def is_source_org(name: str) -> bool:
-    """Media, research firms and banks cited as sources are never the spender."""
-    return load_company_table().is_source(name)
-
-
 def pick_companies(ctx: ArticleContext, position: int, sentence: Segment) -> tuple[str, ...] | None:
     """Spender(s) for a figure at ``position``: the nearest company or group before it in the sentence."""
-    companies = [m for m in ctx.of_type("company", sentence.start, position) if not is_source_org(m.name)]
+    companies = ctx.spenders(sentence.start, position)
     groups = [g for g in ctx.groups_in(sentence.start, position)]
     last_company = companies[-1] if companies else None
     last_group = groups[-1] if groups else None
@@ -58,7 +51,7 @@ def enumeration(ctx: ArticleContext, companies: list[Mention]) -> tuple[str, ...
 def is_base_period(ctx: ArticleContext, period: Mention, floor: int) -> bool:
     """较2024年 / 比上年 / 2024年的近3倍: a period that names a comparison base."""
     left = max(floor, period.start - 6)
-    markers = find_cues(ctx.masked, "base_markers", left, period.start)
+    markers = ctx.cues("base_markers", left, period.start)
     if markers:
         return True
     if ctx.text[max(floor, period.start - 1):period.start] in ("与", "與", "跟", "同") and \
@@ -76,12 +69,11 @@ def pick_period(ctx: ArticleContext, money_start: int, money_end: int, sentence:
     if role == "base":
         local = [p for p in periods if p.start >= clause and money_start - p.end <= BASE_REACH + 4]
         return local[-1] if local else None
-    own = [p for p in periods if not is_base_period(ctx, p, clause if p.start >= clause else sentence.start)]
-    in_clause = [p for p in own if p.start >= clause]
-    if in_clause:
-        return in_clause[-1]
-    if own:
-        return own[-1]
+    # Periods come in text order: the last one not naming a base is in the clause whenever the clause
+    # has one, so the nearest is the answer either way (and the earlier ones need no check).
+    for period in reversed(periods):
+        if not is_base_period(ctx, period, clause if period.start >= clause else sentence.start):
+            return period
     after = ctx.of_type("period", money_end, ctx.clause_end(money_end, sentence.end))
     after = [p for p in after if not is_base_period(ctx, p, money_end)]
     return after[0] if after else None
@@ -141,11 +133,10 @@ WEAK_PLAN = {"将", "將", "宣布", "公告", "决定", "決定", "准备", "�
 
 
 def _status_cues(ctx: ArticleContext, start: int, end: int) -> dict[str, bool]:
-    plan = find_cues(ctx.masked, "plan_cues", start, end)
-    actual = find_cues(ctx.masked, "actual_cues", start, end)
-    return {"forecast": bool(find_cues(ctx.masked, "forecast_cues", start, end)),
-            "plan_strong": any(c.text not in WEAK_PLAN for c in plan),
-            "plan_weak": any(c.text in WEAK_PLAN for c in plan),
+    weak = [c.text in WEAK_PLAN for c in ctx.cues("plan_cues", start, end)]
+    actual = ctx.cues("actual_cues", start, end)
+    return {"forecast": ctx.has_cue("forecast_cues", start, end),
+            "plan_strong": False in weak, "plan_weak": True in weak,
             "actual": any(len(c.text) > 1 or c.text in ("达", "達") for c in actual)}
 
 
@@ -166,15 +157,14 @@ def _month_index(value: str | dt.date) -> int:
 def pick_source(ctx: ArticleContext, position: int, sentence: Segment) -> str | None:
     """Who states the figure: a cited research firm or bank (据X统计, X预测称), or 'analysts'."""
     before = ctx.of_type("company", sentence.start, position)
-    table = load_company_table()
     names = []
     for mention in before:
-        if not table.is_analyst(mention.name):
+        if not ctx.is_analyst(mention.name):
             continue
         if mention.name not in names:
             names.append(mention.name)
     if names:
         return ", ".join(names)
-    if find_cues(ctx.masked, "analyst_words", sentence.start, position):
+    if ctx.has_cue("analyst_words", sentence.start, position):
         return "analysts"
     return None

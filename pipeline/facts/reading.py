@@ -16,8 +16,8 @@ import regex
 from pipeline.document import Evidence, Mention, Period
 from pipeline.facts import binding, changes, fields
 from pipeline.facts.context import ArticleContext
-from pipeline.facts.cues import Cue, find_cues, has_cue
-from pipeline.facts.draft import Draft, amount_of
+from pipeline.facts.cues import Cue
+from pipeline.facts.draft import Draft, amount_of, places_in
 from pipeline.facts.respectively import respective_assignments, respective_changes
 from pipeline.recognize.company import resolve_reference
 from pipeline.sentences import Segment
@@ -39,7 +39,7 @@ class ReadingState:
     period_index: int = -10
     context_index: int = -10
     group: tuple[str, ...] | None = None
-    previous_period: Period | None = None
+    previous_sentence: Segment | None = None
     previous_index: int = -10
     source: str | None = None
     last_index: int = -10
@@ -48,19 +48,20 @@ class ReadingState:
 
 def read_sentence(ctx: ArticleContext, index: int, sentence: Segment, state: ReadingState) -> list[Draft]:
     drafts = _read_strategies(ctx, index, sentence, state)
-    _remember_period(ctx, index, sentence, state)
+    # its period is worked out only when the next sentence asks for it (_paragraph_period)
+    state.previous_sentence, state.previous_index = sentence, index
     return drafts
 
 
-def _remember_period(ctx: ArticleContext, index: int, sentence: Segment, state: ReadingState) -> None:
+def _paragraph_period(ctx: ArticleContext, sentence: Segment) -> Period | None:
     """The last period a sentence names (not a base, not a single month), for the next sentence
     of the same paragraph."""
     paragraph = ctx.paragraph_of(sentence.start)
-    ends_paragraph = paragraph is None or sentence.end >= paragraph.end
+    if paragraph is None or sentence.end >= paragraph.end:
+        return None
     periods = [p for p in ctx.of_type("period", sentence.start, sentence.end)
                if not fields.is_base_period(ctx, p, sentence.start) and not fields.is_single_month(p)]
-    state.previous_period = None if ends_paragraph or not periods else fields.period_of(periods[-1])
-    state.previous_index = index
+    return fields.period_of(periods[-1]) if periods else None
 
 
 def _read_strategies(ctx: ArticleContext, index: int, sentence: Segment, state: ReadingState) -> list[Draft]:
@@ -78,14 +79,18 @@ def _read_strategies(ctx: ArticleContext, index: int, sentence: Segment, state: 
         state.last_index = index
         state.last_drafts = drafts or state.last_drafts
         _remember(ctx, index, sentence, drafts, state)
-    elif has_cue(ctx.masked, "spending_verbs", sentence.start, sentence.end):
+    elif ctx.has_cue("spending_verbs", sentence.start, sentence.end):
         _remember(ctx, index, sentence, drafts, state)  # 计划在2030年前投资…: context for the next sentence
     return drafts
 
 
 def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: list[Cue],
                  state: ReadingState, rule: str) -> list[Draft]:
-    moneys = [m for m in ctx.of_type("money", sentence.start, sentence.end) if not ctx.is_conversion(m)]
+    moneys = ctx.amounts(sentence.start, sentence.end)
+    if not moneys:  # no amount to bind: at most an amount-less change (资本开支同比增长89%)
+        return _change_only(ctx, index, sentence, triggers, state, changes.sentence_changes(ctx, sentence)) \
+            if rule == "trigger" else []
+    stated_changes = changes.sentence_changes(ctx, sentence)
     respective = respective_assignments(ctx, sentence)
     drafts = []
     for money in moneys:
@@ -102,8 +107,8 @@ def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
         drafts.append(draft)
     subjects = [d.money for d in drafts if d.role == "subject"]
     owned = respective_changes(ctx, sentence, subjects) or \
-        changes.assign_changes(ctx, sentence, subjects, changes.sentence_changes(ctx, sentence))
-    _claim_named_changes(ctx, sentence, drafts, owned)
+        changes.assign_changes(ctx, sentence, subjects, stated_changes)
+    _claim_named_changes(ctx, sentence, drafts, owned, stated_changes)
     strays = []
     for draft in drafts:
         change = owned.get(draft.money.start) if draft.role == "subject" else None
@@ -112,15 +117,15 @@ def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
         elif change is not None:
             draft.change = changes.change_value(ctx, change)
     if rule == "trigger" and (strays or not drafts):
-        drafts += _change_only(ctx, index, sentence, triggers, state, strays or None)
+        drafts += _change_only(ctx, index, sentence, triggers, state, strays or stated_changes)
     return drafts
 
 
 def _claim_named_changes(ctx: ArticleContext, sentence: Segment, drafts: list[Draft],
-                         owned: dict[int, Mention]) -> None:
+                         owned: dict[int, Mention], stated_changes: list[Mention]) -> None:
     """其中鸿海年增约4成: an unowned change right after a company goes to that company's amount."""
     taken = {c.start for c in owned.values()}
-    for change in changes.sentence_changes(ctx, sentence):
+    for change in stated_changes:
         if change.start in taken:
             continue
         clause = ctx.clause_start(change.start, sentence.start)
@@ -148,11 +153,11 @@ def _accepts(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: l
         return False
     if rule == "trigger":
         return binding.is_bound(ctx, money, sentence, triggers)
-    if has_cue(ctx.masked, "negative_terms", sentence.start, sentence.end):
+    if ctx.has_cue("negative_terms", sentence.start, sentence.end):
         return False
     left = ctx.clause_start(money.start, sentence.start)
-    return has_cue(ctx.masked, "level_verbs", left, money.start) or \
-        has_cue(ctx.masked, "reference_words", sentence.start, money.start) or \
+    return ctx.has_cue("level_verbs", left, money.start) or \
+        ctx.has_cue("reference_words", sentence.start, money.start) or \
         ctx.text[sentence.start:sentence.start + 2] in ("这一", "這一", "此笔", "该笔", "這筆")
 
 
@@ -165,13 +170,14 @@ def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, r
     elif inherited:
         companies = _inherited_companies(ctx, index, sentence, money.start, state)
     period_mention = fields.pick_period(ctx, money.start, money.end, sentence, role)
-    continues = rule == "continuation" or has_cue(ctx.masked, "project_reference", sentence.start, money.start)
+    continues = rule == "continuation" or ctx.has_cue("project_reference", sentence.start, money.start)
     carried = state.period if role == "subject" and continues and state.period_index >= index - 1 else None
     clause = ctx.clause_start(money.start, sentence.start)
     if carried is None and role == "subject" and state.previous_index == index - 1 and \
-            has_cue(ctx.masked, "periodic_terms", clause, money.start) and \
+            ctx.has_cue("periodic_terms", clause, money.start) and \
             not MULTI_YEAR.search(ctx.text, clause, money.start):
-        carried = state.previous_period  # 腾讯公布第二季度业绩…。资本开支为191亿元: the paragraph's period
+        # 腾讯公布第二季度业绩…。资本开支为191亿元: the paragraph's period
+        carried = _paragraph_period(ctx, state.previous_sentence)
     period = fields.period_of(period_mention) or carried
     status = fields.pick_status(ctx, money.start, sentence, period, role)
     source = fields.pick_source(ctx, money.start, sentence) or (state.source if inherited else None)
@@ -182,13 +188,12 @@ def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, r
                  status=status, source=source, scope=scope,
                  evidence=Evidence(sentence.text, sentence.start, sentence.end), rule=rule,
                  confidence=confidence, money=money, role=role, sentence_index=index, group_text=group,
-                 places=_places(sentence.text))
+                 places=places_in(sentence.text))
 
 
 def _change_only(ctx: ArticleContext, index: int, sentence: Segment, triggers: list[Cue],
-                 state: ReadingState, candidates: list[Mention] | None = None) -> list[Draft]:
-    found = candidates or changes.sentence_changes(ctx, sentence)
-    found = [c for c in found if binding.is_bound(ctx, c, sentence, triggers)]
+                 state: ReadingState, candidates: list[Mention]) -> list[Draft]:
+    found = [c for c in candidates if binding.is_bound(ctx, c, sentence, triggers)]
     if not found:
         return []
     change = found[0]
@@ -207,9 +212,11 @@ def _change_only(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
 
 def add_followup_change(ctx: ArticleContext, sentence: Segment, state: ReadingState) -> bool:
     """这比上年增长了72.8%: a change with no amount and no new spender updates the last fact."""
+    if not FOLLOWUP_START.match(sentence.text) or ctx.of_type("company", sentence.start, sentence.end) or \
+            ctx.of_type("money", sentence.start, sentence.end):
+        return False
     found = changes.sentence_changes(ctx, sentence)
-    if not found or ctx.of_type("company", sentence.start, sentence.end) or \
-            ctx.of_type("money", sentence.start, sentence.end) or not FOLLOWUP_START.match(sentence.text):
+    if not found:
         return False
     target = next((d for d in reversed(state.last_drafts) if d.role == "subject"), None)
     if target is None or target.change is not None:
@@ -231,24 +238,24 @@ def _remember(ctx: ArticleContext, index: int, sentence: Segment, drafts: list[D
             state.period, state.period_index = subjects[-1].period, index
         state.source = subjects[-1].source
         return
-    named = [m for m in ctx.of_type("company", sentence.start, sentence.end) if not fields.is_source_org(m.name)]
+    named = ctx.spenders(sentence.start, sentence.end)
     if named:
         state.companies = (named[-1].name,)
-    periods = [p for p in ctx.of_type("period", sentence.start, sentence.end)
-               if not fields.is_base_period(ctx, p, sentence.start)]
-    if periods:
-        state.period, state.period_index = fields.period_of(periods[-1]), index
+    for period in reversed(ctx.of_type("period", sentence.start, sentence.end)):  # the last one naming no base
+        if not fields.is_base_period(ctx, period, sentence.start):
+            state.period, state.period_index = fields.period_of(period), index
+            return
 
 
 def _inherited_companies(ctx: ArticleContext, index: int, sentence: Segment, position: int,
                          state: ReadingState) -> tuple[str, ...] | None:
     """A sentence that names no spender: an industry-wide figure has none; 该公司/公司 refers to
     the last company named; otherwise the previous capex sentence's spender carries over."""
-    if has_cue(ctx.masked, "aggregate_words", sentence.start, position):
+    if ctx.has_cue("aggregate_words", sentence.start, position):
         recent = state.companies if state.context_index >= index - 2 else None
         return state.group or recent  # 合计: the group named before, else the spender just named
-    if has_cue(ctx.masked, "reference_words", sentence.start, position):
-        spenders = [m for m in ctx.of_type("company", 0, sentence.start) if not fields.is_source_org(m.name)]
+    if ctx.has_cue("reference_words", sentence.start, position):
+        spenders = ctx.spenders(0, sentence.start)
         resolved = resolve_reference(ctx.text, sentence.start, spenders)
         if resolved:
             return tuple(sorted(set(resolved)))
@@ -259,27 +266,20 @@ def _inherited_companies(ctx: ArticleContext, index: int, sentence: Segment, pos
 
 def _industry_wide(ctx: ArticleContext, sentence: Segment, position: int) -> bool:
     """An industry word after the last company named before the figure: the figure is the industry's."""
+    if not ctx.has_cue("industry_words", sentence.start, position):
+        return False  # none in the whole stretch, so none after the last company either
     named = ctx.of_type("company", sentence.start, position)
     start = named[-1].end if named else sentence.start
-    return has_cue(ctx.masked, "industry_words", start, position)
+    return ctx.has_cue("industry_words", start, position)
 
 
 def _dominant_company(ctx: ArticleContext) -> tuple[str, ...] | None:
     """The company an article is about (董事会同日核准…): named in most of its company mentions."""
-    names = [m.name for m in ctx.of_type("company") if not fields.is_source_org(m.name)]
+    names = [m.name for m in ctx.spenders()]
     if not names:
         return None
     top = max(set(names), key=names.count)
     return (top,) if names.count(top) * 2 > len(names) else None
-
-
-# Named places (四川省宜宾市, 广东省肇庆市): two projects in different places are two facts
-# even when their amounts are equal.
-PLACE = regex.compile(r"\p{Han}{2,4}?(?<![上城股超门門开開收夜证證])(?:省|市|县|縣|州|邦)(?![场場值占佔民])")
-
-
-def _places(sentence: str) -> frozenset:
-    return frozenset(PLACE.findall(sentence))
 
 
 def _scope(triggers: list[Cue], anchor: Mention) -> str | None:

@@ -10,7 +10,6 @@ import regex
 
 from pipeline.document import Mention
 from pipeline.facts.context import ArticleContext
-from pipeline.facts.cues import has_cue
 from pipeline.sentences import Segment
 
 RESPECTIVELY = regex.compile(r"分[别別](?:为|為|是|达|達|约|約|在|占|佔)?")
@@ -24,7 +23,7 @@ def respective_assignments(ctx: ArticleContext, sentence: Segment) -> dict[int, 
     match = RESPECTIVELY.search(ctx.text, sentence.start, sentence.end)
     if match is None:
         return {}
-    moneys = [m for m in ctx.of_type("money", match.end(), sentence.end) if not ctx.is_conversion(m)]
+    moneys = ctx.amounts(match.end(), sentence.end)
     if len(moneys) < 2:
         return {}
     companies = _listed_companies(ctx, sentence, match.start())
@@ -39,7 +38,7 @@ def respective_assignments(ctx: ArticleContext, sentence: Segment) -> dict[int, 
 
 def _whole_is_capex(ctx: ArticleContext, sentence: Segment, list_start: int) -> bool:
     """资本支出预算为302亿元，其中行动网路与固网建设分别为…: the parts of a capex total are capex."""
-    return has_cue(ctx.masked, "strong_triggers", sentence.start, list_start)
+    return ctx.has_cue("strong_triggers", sentence.start, list_start)
 
 
 def _listed_companies(ctx: ArticleContext, sentence: Segment, end: int) -> list[Mention]:
@@ -70,9 +69,9 @@ def _listed_categories(ctx: ArticleContext, sentence: Segment, end: int) -> list
 
 def _is_capex(ctx: ArticleContext, span: tuple[int, int], whole: bool = False) -> bool:
     start, end = span
-    if has_cue(ctx.masked, "negative_terms", start, end):
+    if ctx.has_cue("negative_terms", start, end):
         return False
-    return whole or has_cue(ctx.masked, "strong_triggers", start, end) or has_cue(ctx.masked, "capex_objects", start, end)
+    return whole or ctx.has_cue("strong_triggers", start, end) or ctx.has_cue("capex_objects", start, end)
 
 
 def respective_changes(ctx: ArticleContext, sentence: Segment, subjects: list[Mention]) -> dict[int, Mention]:

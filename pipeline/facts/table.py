@@ -14,7 +14,6 @@ import regex
 from pipeline.document import Evidence, Mention
 from pipeline.facts import fields
 from pipeline.facts.context import ArticleContext
-from pipeline.facts.cues import has_cue
 from pipeline.facts.draft import Draft, amount_of
 from pipeline.sentences import Segment
 
@@ -29,6 +28,8 @@ def table_drafts(ctx: ArticleContext) -> tuple[list[Draft], set[int]]:
     """Drafts from capex tables, and the paragraph starts the tables cover (not read as prose)."""
     drafts: list[Draft] = []
     covered: set[int] = set()
+    if not CELL_SPLIT.search(ctx.text):
+        return drafts, covered  # no cell separator anywhere: no table
     for table in _tables(ctx.paragraphs):
         if not _is_capex_table(ctx, table):
             continue
@@ -53,7 +54,7 @@ def _is_capex_table(ctx: ArticleContext, table: list[Segment]) -> bool:
     header = table[0]
     before = next((p for p in reversed(ctx.paragraphs) if p.end <= header.start), None)
     start = before.start if before is not None else header.start
-    return has_cue(ctx.masked, "strong_triggers", start, header.end)
+    return ctx.has_cue("strong_triggers", start, header.end)
 
 
 def _cells(row: Segment) -> list[tuple[int, int]]:
@@ -86,12 +87,12 @@ def _read_row(ctx: ArticleContext, row: Segment, columns: list[dict]) -> list[Dr
     cells = _cells(row)
     if len(cells) != len(columns):
         return []
-    companies = [m for m in ctx.of_type("company", *cells[0]) if not fields.is_source_org(m.name)]
+    companies = ctx.spenders(*cells[0])
     if not companies:
         return []
     drafts = []
     for (start, end), column in zip(cells[1:], columns[1:]):
-        moneys = [m for m in ctx.of_type("money", start, end) if not ctx.is_conversion(m)]
+        moneys = ctx.amounts(start, end)
         if moneys and not column["change"]:
             drafts.append(_cell_draft(ctx, row, moneys[0], companies[0].name, column))
         percents = ctx.of_type("percent", start, end)
