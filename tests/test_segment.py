@@ -60,3 +60,20 @@ def test_the_doc_keeps_the_text_and_tokens_cover_it(nlp, text):
     assert doc.text == text
     assert "".join(t.text_with_ws for t in doc) == text
     assert all(t.text for t in doc)
+
+
+@pytest.mark.parametrize("text", [
+    "台积电今年资本支出约为300亿美元，较去年增长10%。",
+    "三星電子（005930）2024年設備投資53.6兆韓元；SK海力士、美光 Micron 亦跟進。",
+    "Apple+Meta&Co._x%-y 资本开支\r\n两千亿元〇〇 數據中心",
+    "甲乙丙丁戊己庚辛壬癸" * 5 + "，华远科技集团有限公司",
+])
+def test_a_stretch_cut_in_one_call_gives_each_region_its_own_words(text):
+    from pipeline.recognize.company_rules import TextCuts, cut_spans
+
+    whole = TextCuts(text)
+    ends = whole.word_ends(0, len(text))
+    assert ends == sorted(set(ends)) and ends[-1] == len(text)
+    for start, end in whole.regions:  # each region's words, as if cut alone
+        assert whole.spans(start, end) == [(start + s, start + e, w) for s, e, w in cut_spans(whole.base[start:end])]
+        assert start in ends or start == 0
