@@ -137,23 +137,24 @@ class ScreeningTokenizer:
     def to_bytes(self, **kwargs) -> bytes:
         return b""
 
-    def from_bytes(self, data: bytes, **kwargs) -> "ScreeningTokenizer":
+    def from_bytes(self, data: bytes, **kwargs) -> ScreeningTokenizer:
         return self
 
     def to_disk(self, path, **kwargs) -> None:
         pass
 
-    def from_disk(self, path, **kwargs) -> "ScreeningTokenizer":
+    def from_disk(self, path, **kwargs) -> ScreeningTokenizer:
         return self
 
 
 def load_nlp(components: tuple[str, ...] = PIPE_NAMES, screen: bool = True) -> Language:
     """A blank ``zh`` pipeline, jieba-segmented (``screen``: only where it can matter), with our
     components added in order."""
-    import pipeline.assemble  # noqa: F401  (registers capex_facts)
-    import pipeline.recognize.company  # noqa: F401
-    import pipeline.recognize.money  # noqa: F401
-    import pipeline.recognize.percent  # noqa: F401
+    # each import registers its component's spaCy factory
+    import pipeline.assemble
+    import pipeline.recognize.company
+    import pipeline.recognize.money
+    import pipeline.recognize.percent
     import pipeline.recognize.period  # noqa: F401
 
     nlp = spacy.blank("zh")  # its own jieba segmenter would load global jieba; ours replaces it

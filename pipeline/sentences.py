@@ -51,6 +51,34 @@ def split_paragraphs(text: str) -> list[Segment]:
     return segments
 
 
+def sentence_starts(text: str) -> list[int]:
+    """``[s.start for s in split_sentences(text)]``, without building the segments."""
+    return _segment_starts(text, SENTENCE_END, keep_terminator=True)
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """``[p.start for p in split_paragraphs(text)]``, without building the segments."""
+    return _segment_starts(text, PARAGRAPH_BREAK, keep_terminator=False)
+
+
+def _segment_starts(text: str, breaks: regex.Pattern, keep_terminator: bool) -> list[int]:
+    """Segment starts with the same breaks and trimming as the split functions; building every
+    segment and its text is all those cost, and a reader that only numbers offsets needs neither."""
+    starts, begin = [], 0
+    for m in breaks.finditer(text):
+        start, after = m.span()
+        end = after if keep_terminator and text[start] != "\n" else start
+        if begin < end and not text[begin].isspace():   # the usual case: no blank to trim
+            starts.append(begin)
+        elif rest := text[begin:end].lstrip():
+            starts.append(end - len(rest))
+        begin = after
+    rest = text[begin:].lstrip()
+    if rest:
+        starts.append(len(text) - len(rest))
+    return starts
+
+
 def _append_trimmed(segments: list[Segment], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable
+from collections.abc import Callable
 
 
 class PhraseThenCharConverter:

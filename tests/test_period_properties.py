@@ -70,3 +70,12 @@ def test_100kb_of_period_dense_text_is_fast():
 def test_100kb_of_repeated_trigger_characters_is_fast():
     for char in ("年", "一", "2", "的", "上", "第"):
         assert _timed(char * 100_000) < 2.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("。！？!?”）)\n \t　ab资本12")), max_size=60))
+def test_segment_starts_equal_the_split_segments(text):
+    from pipeline.sentences import paragraph_starts, sentence_starts, split_paragraphs, split_sentences
+
+    assert sentence_starts(text) == [s.start for s in split_sentences(text)]
+    assert paragraph_starts(text) == [p.start for p in split_paragraphs(text)]
