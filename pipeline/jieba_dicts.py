@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 
-import regex
-
-# One "word frequency tag" line of jieba's dict.txt (posseg reads the same three fields).
-_TAG_LINE = regex.compile(r"^[ \t]*(\S+) \S+ (\S+)[ \t\r]*$", regex.MULTILINE)
+# One "word frequency tag" line of jieba's dict.txt (posseg reads the same three fields); stdlib
+# re reads the 349,000 lines in about half the time the regex module takes.
+_TAG_LINE = re.compile(r"^[ \t]*(\S+) \S+ (\S+)[ \t\r]*$", re.MULTILINE)
 
 
 def new_tokenizer():
