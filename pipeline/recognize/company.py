@@ -42,9 +42,14 @@ def _mention(text: str, start: int, end: int, name: str, **info) -> Mention:
 
 
 _PREFIX = regex.compile("(?:" + "|".join(sorted(R.COUNTRY_PREFIXES, key=len, reverse=True)) + r")$")
+# What can stand right before a name that ``_PREFIX`` finds a prefix of (its $ also matches
+# before a final newline): anything else skips the search.
+_PREFIX_LAST = frozenset(prefix[-1] for prefix in R.COUNTRY_PREFIXES) | {"\n"}
 # 中央社記者某某台北15日電 / 新华社北京3月1日电: a place, a day, then 电 (not the 电 of 三星电子).
 _DATELINE = regex.compile(r"^[^\n。，,；;]{0,20}?\d{1,2}日(?:电|電|讯|訊)")
 _CREDIT = regex.compile(r"^[）)]")
+_SENTENCE_MARK = regex.compile(r"[。，,！？；]|[称稱说說报道報導指出表示]")
+_BYLINE_LEAD = regex.compile(r"[\s（(【\[「“\"]*(?:记者|記者)?[\s\p{Han}]{0,4}")
 
 
 def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
@@ -55,10 +60,10 @@ def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    if len(line.strip()) <= 40 and not regex.search(r"[。，,！？；]|[称稱说說报道報導指出表示]", line):
+    if len(line.strip()) <= 40 and not _SENTENCE_MARK.search(line):
         return True  # a byline or credit line: 日本经济新闻（中文版：日经中文网）记者名
     lead = text[line_start:start]
-    if len(lead) <= 6 and regex.fullmatch(r"[\s（(【\[「“\"]*(?:记者|記者)?[\s\p{Han}]{0,4}", lead) \
+    if len(lead) <= 6 and _BYLINE_LEAD.fullmatch(lead) \
             and _DATELINE.match(text[end:end + 24]):
         return True
     return False
@@ -74,7 +79,8 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
             continue
         for surface, company in candidates:
             end = start + len(surface)
-            if R.inside(start, end, blocked) or not R.alias_allowed(surface, company, forms):
+            if (blocked and R.inside(start, end, blocked)) or \
+                    (surface not in forms and not R.alias_allowed(surface, company, forms)):
                 continue
             if len(surface) <= 3 and _ALL_HAN.fullmatch(surface):
                 if not cuts.is_boundary(start) or not cuts.is_boundary(end):
@@ -90,11 +96,12 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
                 mentions[-1].end >= start - 4:
             start = mentions.pop().start
         else:
-            prefix = _PREFIX.search(text, max(0, start - 6), start)
+            prefix = _PREFIX.search(text, max(0, start - 6), start) \
+                if text[start - 1:start] in _PREFIX_LAST else None
             if prefix:
                 if cuts.is_boundary(prefix.start()):
                     start = prefix.start()
-        suffix = R.FORM_SUFFIX.match(text, end)
+        suffix = R.FORM_SUFFIX.match(text, end) if text[end:end + 1] in R.FORM_SUFFIX_FIRSTS else None
         if suffix and not R.FORM_SUFFIX.search(surface) and not _continues_word(text, suffix.end()):
             end = suffix.end()
         mentions.append(_mention(text, start, end, company.name, alias=surface))
@@ -137,6 +144,14 @@ class _Covered:
         return self.marks.find(1, start, end) >= 0
 
 
+_RUN_BEFORE_CODE = regex.compile(r"[\p{Han}A-Za-z\-]{2,16}$")
+_LATIN_IN_CONTEXT = regex.compile(
+    r"(?:企业|企業|公司|集团|集團|初创|初創|新创|新創|厂商|廠商|巨头|巨頭|实验室|實驗室)\s*"
+    r"([A-Z][A-Za-z0-9]*(?:[\-'’&.]?[A-Za-z0-9]+)*(?:\s[A-Z][A-Za-z0-9]+){0,2})")
+_LOWER = regex.compile(r"[a-z]")
+_CAPITAL_THEN_LETTER = regex.compile(r"[A-Z].*[A-Za-z]")
+
+
 def _rule_mentions(text: str, known: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
     found: list[Mention] = []
     taken = _Covered(text, known)
@@ -148,18 +163,16 @@ def _rule_mentions(text: str, known: list[Mention], blocked: list[tuple[int, int
 
     # (a) a name followed by a stock code: 欣興（3037）
     for m in R.STOCK_CODE.finditer(text):
-        run = regex.search(r"[\p{Han}A-Za-z\-]{2,16}$", text[max(0, m.start() - 16):m.start()])
+        run = _RUN_BEFORE_CODE.search(text[max(0, m.start() - 16):m.start()])
         if not run:
             continue
         name = R.trailing_name(run.group())
         if name and R.name_part_ok(name):
             add(m.start() - len(name), m.start(), R.simplified(name), "stock_code")
     # (b) a Latin name in a company context: 投资公司DigitalBridge, 新创企业Xyz
-    for m in regex.finditer(
-            r"(?:企业|企業|公司|集团|集團|初创|初創|新创|新創|厂商|廠商|巨头|巨頭|实验室|實驗室)\s*"
-            r"([A-Z][A-Za-z0-9]*(?:[\-'’&.]?[A-Za-z0-9]+)*(?:\s[A-Z][A-Za-z0-9]+){0,2})", text):
+    for m in _LATIN_IN_CONTEXT.finditer(text):
         name = m.group(1).rstrip(".")
-        if len(name) >= 3 and regex.search(r"[a-z]", name) and regex.search(r"[A-Z].*[A-Za-z]", name):
+        if len(name) >= 3 and _LOWER.search(name) and _CAPITAL_THEN_LETTER.search(name):
             add(m.start(1), m.start(1) + len(name), name, "latin_context")
     # (d) a bare name between a descriptor and a verb: 厂商沪硅产业日前公告, 同行立昂微则…
     stext = R.simplified(text)
@@ -188,18 +201,21 @@ def _tag(word: str) -> str:
 def _suffix_names(text: str):
     # A name's ending lies in one region of jieba's and the walk to its left stops at the region's
     # edge (the character there is punctuation or space), so only regions with an ending are cut.
+    # A name needs two characters before its ending, so a region whose every ending starts
+    # closer to its left edge has none and is not cut.
     cuts = R.text_cuts(text)
-    for region in cuts.suffix_regions():
-        yield from _suffix_names_in(text, cuts.spans(*region))
+    for start, end in cuts.suffix_regions():
+        if R.has_name_suffix(cuts.base, start + 2, end):
+            yield from _suffix_names_in(text, cuts.spans(start, end))
 
 
 def _suffix_names_in(text: str, tokens: list[tuple[int, int, str]]):
-    for i, (s, e, word) in enumerate(tokens):
-        if not word.endswith(R.NAME_SUFFIXES):
-            continue
-        suffix = next((x for x in R.NAME_SUFFIXES if word.endswith(x)), None)
-        if suffix is None:
-            continue
+    endings = R.NAME_SUFFIXES
+    for i in [i for i, (_, _, word) in enumerate(tokens) if word.endswith(endings)]:
+        s, e, word = tokens[i]
+        for suffix in endings:  # the first ending the word has
+            if word.endswith(suffix):
+                break
         strong = suffix in R.STRONG_SUFFIXES or suffix in ("证券", "證券", "银行", "銀行")
         # the name part: the token's own head (if longer than the suffix) and name-like tokens before it
         head = word[:-len(suffix)]
@@ -208,9 +224,8 @@ def _suffix_names_in(text: str, tokens: list[tuple[int, int, str]]):
         j = i - 1
         while j >= 0 and len("".join(parts)) < 6:
             ps, pe, pw = tokens[j]
-            tag = _tag(pw)
             if not _NAME_WORD.fullmatch(pw) or pw in R.LEFT_STOPS or pw in R.DESCRIPTORS \
-                    or tag.startswith(_STOP_TAGS):
+                    or _tag(pw).startswith(_STOP_TAGS):
                 break
             if len("".join(parts)) + len(pw) > 8:
                 break
@@ -279,13 +294,19 @@ def _is_latin_glued(text: str, start: int, end: int) -> bool:
 
 # ---------------------------------------------------------------- groups
 
-_NUM = r"(?:\d{1,2}|[一二两兩三四五六七八九十]{1,2})"
+_CN_NUMERALS = "一二两兩三四五六七八九十"
+_NUM = rf"(?:\d{{1,2}}|[{_CN_NUMERALS}]{{1,2}})"
 _GROUP = regex.compile(
     rf"(?P<num>{_NUM})\s*(?P<cls>家|大|个|個)\s*(?P<mod>[\p{{Han}}A-Za-z]{{0,6}}?)"
     r"(?P<head>科技巨头|科技巨頭|科技企业|科技企業|科技公司|云厂商|雲廠商|云服务商|雲服務商|企业|企業|公司|巨头|巨頭|厂商|廠商|"
     r"大厂|大廠|运营商|營運商|运营商|车企|車企|大行|银行|銀行|集团|集團|芯片厂|晶圆厂|晶圓廠)")
+# A number then 家/大/个, found from the rarer classifier: a text without one has no group and
+# skips the slower ``_GROUP`` scan.
+_GROUP_START = regex.compile(rf"[家大个個](?<=(?:\d|[{_CN_NUMERALS}])\s*[家大个個])")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _LIST_SEP = regex.compile(r"^\s*(?:、|，|,|和|与|與|及|以及|跟)\s*$")
+_LIST_TO_GROUP = regex.compile(r"\s*(?:等|这|這|此|共|合计|合計)?\s*")
+_BRACKETED_LIST = regex.compile(r"\s*[（(]([^（）()]{2,80})[)）]")
 
 
 def _number(token: str) -> int | None:
@@ -320,8 +341,10 @@ def _names(run: Sequence[Mention]) -> tuple[str, ...]:
 
 def find_groups(text: str, companies: Sequence[Mention]) -> list[Group]:
     """Groups of companies (4家企业, 三大云厂商, 四家大行), members resolved when enumerated."""
-    runs = _enumerations(text, companies)
     groups: list[Group] = []
+    if not _GROUP_START.search(text):
+        return groups
+    runs = _enumerations(text, companies)
     for m in _GROUP.finditer(text):
         if m.group("cls") == "大" and m.group("head") in ("银行", "銀行") and not m.group("mod"):
             pass
@@ -330,7 +353,7 @@ def find_groups(text: str, companies: Sequence[Mention]) -> list[Group]:
         members: tuple[str, ...] = ()
         # A、B、C等4家 / A、B、C三大科技企业: the list right before
         before = [r for r in runs if 0 <= start - r[-1].end <= 3
-                  and regex.fullmatch(r"\s*(?:等|这|這|此|共|合计|合計)?\s*", text[r[-1].end:start])]
+                  and _LIST_TO_GROUP.fullmatch(text[r[-1].end:start])]
         if before:
             run = before[-1]
             start = run[0].start
@@ -344,7 +367,7 @@ def find_groups(text: str, companies: Sequence[Mention]) -> list[Group]:
             if prefix:
                 start = prefix.start()
             # 4家企业（A、B、C、D）: the list in brackets right after
-            after = regex.match(r"\s*[（(]([^（）()]{2,80})[)）]", text[end:])
+            after = _BRACKETED_LIST.match(text[end:])
             if after:
                 inner_start, inner_end = end + after.start(1), end + after.end(1)
                 inner = [c for c in companies if inner_start <= c.start and c.end <= inner_end]
