@@ -70,7 +70,7 @@ def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
 
 
 def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
-    forms = R.alias_matcher()[1]
+    forms = R.alias_forms()
     cuts = R.text_cuts(text)  # jieba word boundaries, cut only around the hits that need them
     mentions: list[Mention] = []
     covered = 0
@@ -193,7 +193,7 @@ _STOP_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "t", "a", "y", "e", "
 
 
 def _tag(word: str) -> str:
-    if word in R.alias_matcher()[1]:
+    if word in R.alias_forms():
         return "nt"
     return word_tags().get(word, "x")
 

@@ -14,7 +14,7 @@ from typing import Iterable, NamedTuple
 
 import regex
 
-from pipeline.company_table import Company, alias_key, load_company_table
+from pipeline.company_table import Company, load_company_table
 from pipeline.t2s import to_simplified
 
 CJK = r"\p{Han}"
@@ -86,15 +86,6 @@ def _is_latin(ch: str) -> bool:
     return ch in LATIN_CHARS
 
 
-def _alias_pattern(alias: str) -> str:
-    body = regex.escape(alias).replace(r"\ ", r"\s*")
-    if _is_latin(alias[0]):
-        body = r"(?<![A-Za-z0-9&])" + body
-    if _is_latin(alias[-1]):
-        body += r"(?![A-Za-z0-9])"
-    return body
-
-
 @functools.lru_cache(maxsize=1)
 def alias_index() -> dict[str, list[tuple[str, Company]]]:
     """First character (lower-cased) → [(alias, company)], longest alias first."""
@@ -163,13 +154,9 @@ def iter_alias_hits(text: str):
 
 
 @functools.lru_cache(maxsize=1)
-def alias_matcher() -> tuple[regex.Pattern, dict[str, Company], dict[str, Company]]:
-    """(pattern over every alias longest first, exact surface → company, key → company)."""
-    forms = load_company_table().aliases()
-    ordered = sorted(forms, key=lambda a: (-len(a), a))
-    pattern = regex.compile("|".join(_alias_pattern(a) for a in ordered), regex.IGNORECASE)
-    keyed = {alias_key(a): c for a, c in forms.items()}
-    return pattern, forms, keyed
+def alias_forms() -> dict[str, Company]:
+    """Every alias exactly as the table writes it → its company (the scan itself is ``iter_alias_hits``)."""
+    return load_company_table().aliases()
 
 
 @functools.lru_cache(maxsize=1)
