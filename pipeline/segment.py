@@ -8,9 +8,9 @@ joined into one token. ``load_nlp`` builds the whole pipeline: tokenizer, then t
 (company first: periods need it for fiscal years), then the fact assembler.
 
 The tokenizer screens first (``ScreeningTokenizer``): only sentences that can state a capex
-fact (they name a capex term or a capex object, and hold a number) are segmented with jieba;
-every other sentence is split into script runs (Han, Latin, digits, one token per other
-character). The recognisers read ``doc.text`` with exact character offsets, so the tokens only
+fact (they name a capex term or a capex object and hold a number with a currency word or a
+percentage unit) are segmented with jieba; every other sentence is split into script runs
+(Han, Latin, digits, one token per other character). The recognisers read ``doc.text`` with exact character offsets, so the tokens only
 shape ``doc.spans``; they never change a mention or a fact. The Doc it returns keeps its text,
 which spaCy would otherwise rebuild from the tokens on every ``doc.text``.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copyreg
 import functools
+import re
 
 import regex
 import spacy
@@ -71,6 +72,19 @@ def screen_pattern() -> regex.Pattern:
 
 
 @functools.lru_cache(maxsize=1)
+def amount_word_pattern() -> re.Pattern:
+    """A currency word (an amount: 美元, 亿元 ends in 元) or a percentage unit (a change: %, 成,
+    倍, 个百分点), from models/money.yaml and models/percent.yaml: a fact states one or the other."""
+    from pipeline.recognize import money, percent
+
+    currencies, units = money.lexicon(), percent.lexicon()
+    words = {*currencies["currencies_before"], *currencies["currencies_after"],
+             *units["units_after"], *units["units_before"], *units["doubling_units"]}
+    # stdlib re: a plain alternation of literals, scanned several times faster than with regex
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@functools.lru_cache(maxsize=1)
 def numeral_pattern() -> regex.Pattern:
     """A digit or a Chinese numeral (models/numerals.yaml): a fact needs an amount or a change."""
     from pipeline.recognize.numbers import numerals
@@ -90,6 +104,7 @@ class ScreeningTokenizer:
         company_rules.tokenizer()  # load jieba's dictionary now, not on the first document
         self.pattern = screen_pattern()
         self.numeral = numeral_pattern()
+        self.amount_word = amount_word_pattern()
         self.terms = finance_term_pattern()
 
     def __call__(self, text: str) -> Doc:
@@ -105,7 +120,8 @@ class ScreeningTokenizer:
         return self._doc(text, ends)
 
     def _worth_segmenting(self, sentence: str) -> bool:
-        return bool(self.numeral.search(sentence) and self.pattern.search(sentence))
+        return bool(self.numeral.search(sentence) and self.amount_word.search(sentence)
+                    and self.pattern.search(sentence))
 
     def _join_terms(self, text: str, start: int, end: int, ends: list[int]) -> list[int]:
         """``ends`` without the word ends inside a finance term that starts and ends on one."""
