@@ -124,19 +124,25 @@ class Mention:
         return replace(self, **changes)
 
     def to_json(self, doc_id: str | None = None) -> dict:
-        record: dict[str, Any] = {"doc_id": doc_id, "type": self.type, "text": self.text,
-                                  "span": [self.start, self.end]}
-        if self.type == "money":
-            record.update(value=json_number(self.value), value_high=json_number(self.value_high),
-                          currency=self.currency, qualifier=self.qualifier)
-        elif self.type == "percent":
-            record.update(kind=self.kind, value=json_number(self.value), qualifier=self.qualifier)
-        elif self.type == "period":
-            record.update(start=self.period_start, end=self.period_end, fiscal=bool(self.fiscal))
+        # one dict literal per type (no update() call): dozens of mentions per document are emitted
+        kind = self.type
+        if kind == "money":
+            record: dict[str, Any] = {
+                "doc_id": doc_id, "type": kind, "text": self.text, "span": [self.start, self.end],
+                "value": json_number(self.value), "value_high": json_number(self.value_high),
+                "currency": self.currency, "qualifier": self.qualifier}
+        elif kind == "percent":
+            record = {"doc_id": doc_id, "type": kind, "text": self.text, "span": [self.start, self.end],
+                      "kind": self.kind, "value": json_number(self.value), "qualifier": self.qualifier}
+        elif kind == "period":
+            record = {"doc_id": doc_id, "type": kind, "text": self.text, "span": [self.start, self.end],
+                      "start": self.period_start, "end": self.period_end, "fiscal": bool(self.fiscal)}
         else:
-            record.update(name=self.name)
-        if self.info:
-            record["info"] = {k: _plain(v) for k, v in self.info.items()}
+            record = {"doc_id": doc_id, "type": kind, "text": self.text, "span": [self.start, self.end],
+                      "name": self.name}
+        if self.info:  # most values are scalars already: no _plain call for them
+            scalars = _JSON_SCALARS
+            record["info"] = {k: v if type(v) in scalars else _plain(v) for k, v in self.info.items()}
         return record
 
     @classmethod
@@ -237,7 +243,7 @@ class Evidence:
         return {"sentence": self.sentence, "start": self.start, "end": self.end}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Fact:
     """One capex fact (GOLD_FORMAT section 1) plus review fields (confidence, rule)."""
 
@@ -253,6 +259,16 @@ class Fact:
     confidence: float = 0.5
     rule: str = ""
     borderline: bool = False
+
+    def __init__(self, doc_id: str | None, companies: tuple[str, ...], amount: Amount | None,
+                 change: Change | None, period: Period | None, status: str, source: str | None,
+                 scope: str | None, evidence: Evidence | None, confidence: float = 0.5, rule: str = "",
+                 borderline: bool = False) -> None:
+        # as Mention: one __dict__ instead of twelve frozen-dataclass object.__setattr__ calls
+        object.__setattr__(self, "__dict__", {
+            "doc_id": doc_id, "companies": companies, "amount": amount, "change": change, "period": period,
+            "status": status, "source": source, "scope": scope, "evidence": evidence,
+            "confidence": confidence, "rule": rule, "borderline": borderline})
 
     def to_json(self) -> dict:
         record = {

@@ -28,12 +28,20 @@ JOURNAL_VERSION = 1
 
 
 # One encoder for every line: json.dumps with any non-default option builds a new encoder per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=False).encode
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=False)
+# JSONEncoder.encode also builds its C encoder anew on every call; a document has dozens of lines,
+# so that encoder is built once here with the same settings (the bytes are the same). Records are
+# trees, so it keeps no markers for cycle checks.
+_C_ENCODE = None if json.encoder.c_make_encoder is None else json.encoder.c_make_encoder(
+    None, _ENCODER.default, json.encoder.encode_basestring, None, _ENCODER.key_separator,
+    _ENCODER.item_separator, False, False, True)
 
 
 def dumps(record: Any) -> str:
     """One JSON line, Chinese kept as written."""
-    return _ENCODE(record)
+    if _C_ENCODE is None:
+        return _ENCODER.encode(record)
+    return "".join(_C_ENCODE(record, 0))
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -72,7 +80,7 @@ class DocResult:
 
     @classmethod
     def from_records(cls, records: dict[str, Sequence[Any]], error_stage: str | None = None) -> "DocResult":
-        lines = {name: "".join(dumps(r) + "\n" for r in items) for name, items in records.items() if items}
+        lines = {name: "\n".join([dumps(r) for r in items]) + "\n" for name, items in records.items() if items}
         counts = {name: len(items) for name, items in records.items() if items}
         return cls(lines, counts, error_stage)
 

@@ -36,16 +36,23 @@ def sentence_triggers(ctx: ArticleContext, sentence: Segment) -> list[Cue]:
 
 def local_window(ctx: ArticleContext, money: Mention, sentence: Segment) -> tuple[int, int]:
     """The amount's own stretch of text: from the previous amount or clause start to the next."""
-    moneys = ctx.amounts(sentence.start, sentence.end)
-    left = max([m.end for m in moneys if m.end <= money.start] + [ctx.clause_start(money.start, sentence.start)])
+    left = ctx.clause_start(money.start, sentence.start)
+    right = ctx.clause_end(money.end, sentence.end)
+    for other in ctx.amounts(sentence.start, sentence.end):  # one pass, no lists: asked per amount
+        if other.end <= money.start:
+            left = max(left, other.end)
+        if other.start >= money.end:
+            right = min(right, other.start)
     # just after the last coordinator in [left, money.start) (rfind gives -1 when there is none)
-    joined = max([left] + [ctx.text.rfind(c, left, money.start) + 1 for c in COORDINATORS])
-    right = min([m.start for m in moneys if m.start >= money.end] + [ctx.clause_end(money.end, sentence.end)])
+    rfind = ctx.text.rfind
+    joined = max(left, *[rfind(c, left, money.start) + 1 for c in COORDINATORS])
     return joined, right
 
 
 def is_blocked(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: list[Cue]) -> bool:
     """A negative term in the amount's own stretch, or between its trigger and it, blocks it."""
+    if not ctx.has_cue("negative_terms", sentence.start, sentence.end):
+        return False  # none in the sentence, so none in the stretch: no need to work the stretch out
     left, right = local_window(ctx, money, sentence)
     negatives = ctx.cues("negative_terms", left, right)
     if not negatives:

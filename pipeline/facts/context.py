@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -56,7 +57,7 @@ class ArticleContext:
             self._add_kind(kind, found)
         self._cue_indexes = CueIndexes(self.masked)
         self._amounts: dict[tuple[int, int], tuple[Mention, ...]] = {}
-        self._cited: dict[str, tuple[bool, bool]] = {}
+        self._cited = _cited_names()
         # Clause breaks of the whole text, found once: clause_start/clause_end bisect them.
         self._breaks = [m.start() for m in BREAK_CHARS.finditer(self.text)
                         if m.group() in FULL_BREAKS or CLAUSE_BREAK.match(self.text, m.start())]
@@ -73,7 +74,7 @@ class ArticleContext:
             return [m for m in found if m.start >= start and m.end <= end]
         first = bisect_left(starts, start)
         if ends is not None:  # ends in order too (no mention inside another): a slice, no scan
-            return found[first:max(first, bisect_right(ends, end))]
+            return found[first:bisect_right(ends, end, first)]
         # m.start >= start and m.start <= m.end <= end
         return [m for m in found[first:bisect_right(starts, end)] if m.end <= end]
 
@@ -97,7 +98,7 @@ class ArticleContext:
         return self._cited_as(name)[1]
 
     def _cited_as(self, name: str) -> tuple[bool, bool]:
-        """(is a source, is an analyst) from the company table, looked up once per name and article."""
+        """(is a source, is an analyst) from the company table, looked up once per name and table."""
         known = self._cited.get(name)
         if known is None:
             table = load_company_table()
@@ -150,3 +151,18 @@ class ArticleContext:
             return False
         previous = self.of_type("money", 0, money.start)
         return bool(previous) and self.text[previous[-1].end:money.start].strip() in ("（", "(")
+
+
+# Company name → (is a source, is an analyst), per company table: a property of the table's entries,
+# not of a text, and articles keep naming the same few. Names the table does not know (recognised by
+# pattern) are kept too, up to a bound.
+_CITED_BY_TABLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+MAX_CITED_NAMES = 20000
+
+
+def _cited_names() -> dict[str, tuple[bool, bool]]:
+    table = load_company_table()
+    known = _CITED_BY_TABLE.get(table)
+    if known is None or len(known) > MAX_CITED_NAMES:
+        known = _CITED_BY_TABLE[table] = {}
+    return known

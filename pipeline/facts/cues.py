@@ -85,26 +85,31 @@ class CueIndex:
             self.ends.append(cursor)
 
     def find(self, start: int, end: int) -> list[Cue]:
-        if not self.starts:
+        starts = self.starts
+        if not starts:
             return []  # the list's words are nowhere in the text
-        first = bisect_left(self.starts, start)
-        stop = bisect_left(self.starts, end)  # the matches starting in [start, end)
+        first = bisect_left(starts, start)
         cut_at_start = first > 0 and self.ends[first - 1] > start
-        if stop <= first and not cut_at_start:
-            return []  # most windows hold no cue: answer without building anything
+        if not cut_at_start and (first == len(starts) or starts[first] >= end):
+            return []  # most windows hold no cue: answer without a second bisection or building anything
+        stop = bisect_left(starts, end, first)  # the matches starting in [start, end)
         if cut_at_start or self.ends[stop - 1] > end:
             return find_cues(self.text, self.kind, start, end)
         text, kind = self.text, self.kind
-        return [Cue(kind, text[s:e], s, e) for s, e in zip(self.starts[first:stop], self.ends[first:stop])]
+        return [Cue(kind, text[s:e], s, e) for s, e in zip(starts[first:stop], self.ends[first:stop])]
 
     def has(self, start: int, end: int) -> bool:
-        if not self.starts:
+        starts = self.starts
+        if not starts:
             return False
-        first = bisect_left(self.starts, start)
-        stop = bisect_left(self.starts, end)
-        if (first > 0 and self.ends[first - 1] > start) or (stop > first and self.ends[stop - 1] > end):
+        first = bisect_left(starts, start)
+        if first > 0 and self.ends[first - 1] > start:
             return has_cue(self.text, self.kind, start, end)
-        return stop > first
+        if first == len(starts) or starts[first] >= end:
+            return False  # no match starts in the window (and none is cut at its start)
+        if self.ends[first] <= end:
+            return True  # a whole match inside the window
+        return has_cue(self.text, self.kind, start, end)
 
 
 class CueIndexes(dict):

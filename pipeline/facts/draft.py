@@ -42,11 +42,14 @@ def amount_of(money: Mention) -> Amount:
 # Named places (四川省宜宾市, 广东省肇庆市): two projects in different places are two facts
 # even when their amounts are equal.
 PLACE_ENDINGS = "省市县縣州邦"
-PLACE_ENDING_SET = frozenset(PLACE_ENDINGS)
-PLACE = regex.compile(rf"\p{{Han}}{{2,4}}?(?<![上城股超门門开開收夜证證])[{PLACE_ENDINGS}](?![场場值占佔民])")
+PLACE_ENDING = rf"(?<![上城股超门門开開收夜证證])[{PLACE_ENDINGS}](?![场場值占佔民])"
+PLACE = regex.compile(rf"\p{{Han}}{{2,4}}?{PLACE_ENDING}")
+# Every place ends in such an ending; 市场/开市 are endings only in form.
+PLACE_END = regex.compile(PLACE_ENDING)
 
 
 def places_in(sentence: str) -> frozenset:
-    if PLACE_ENDING_SET.isdisjoint(sentence):
-        return frozenset()  # the pattern tries every offset; most sentences name no place at all
+    # the pattern tries every offset: screen first, most sentences name no place at all
+    if not PLACE_END.search(sentence):
+        return frozenset()
     return frozenset(PLACE.findall(sentence))

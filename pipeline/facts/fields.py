@@ -6,6 +6,7 @@ returns None when the text does not say (the caller then carries context forward
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import regex
 
@@ -104,16 +105,16 @@ def pick_status(ctx: ArticleContext, position: int, sentence: Segment, period: P
     if role == "base":
         return "actual" if past is not False else "forecast"
     own = _status_cues(ctx, clause, clause_end)
-    if own.get("forecast") or own.get("plan_strong"):
-        return "forecast" if own.get("forecast") else "plan"
+    if own.forecast or own.plan_strong:
+        return "forecast" if own.forecast else "plan"
     if past:
         return "actual"
     before = _status_cues(ctx, sentence.start, position)
-    if before.get("forecast"):
+    if before.forecast:
         return "forecast"
-    if own.get("plan_weak") or before.get("plan_strong") or before.get("plan_weak"):
+    if own.plan_weak or before.plan_strong or before.plan_weak:
         return "plan"
-    if own.get("actual") or before.get("actual"):
+    if _has_actual_cue(ctx, clause, clause_end) or _has_actual_cue(ctx, sentence.start, position):
         return "actual"
     if past is False:
         return "forecast"
@@ -132,12 +133,20 @@ REPORTED_LEVEL = regex.compile(r"(?:为|為|达|達|是)(?:约|約|逾|近)?$")
 WEAK_PLAN = {"将", "將", "宣布", "公告", "决定", "決定", "准备", "準備"}
 
 
-def _status_cues(ctx: ArticleContext, start: int, end: int) -> dict[str, bool]:
+class StatusCues(NamedTuple):
+    forecast: bool
+    plan_strong: bool
+    plan_weak: bool
+
+
+def _status_cues(ctx: ArticleContext, start: int, end: int) -> StatusCues:
     weak = [c.text in WEAK_PLAN for c in ctx.cues("plan_cues", start, end)]
-    actual = ctx.cues("actual_cues", start, end)
-    return {"forecast": ctx.has_cue("forecast_cues", start, end),
-            "plan_strong": False in weak, "plan_weak": True in weak,
-            "actual": any(len(c.text) > 1 or c.text in ("达", "達") for c in actual)}
+    return StatusCues(ctx.has_cue("forecast_cues", start, end), False in weak, True in weak)
+
+
+def _has_actual_cue(ctx: ArticleContext, start: int, end: int) -> bool:
+    """Asked last, and only when no plan or forecast cue decided: most figures never need it."""
+    return any(len(c.text) > 1 or c.text in ("达", "達") for c in ctx.cues("actual_cues", start, end))
 
 
 def _is_past(ctx: ArticleContext, period: Period | None) -> bool | None:

@@ -90,7 +90,6 @@ def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
     if not moneys:  # no amount to bind: at most an amount-less change (资本开支同比增长89%)
         return _change_only(ctx, index, sentence, triggers, state, changes.sentence_changes(ctx, sentence)) \
             if rule == "trigger" else []
-    stated_changes = changes.sentence_changes(ctx, sentence)
     respective = respective_assignments(ctx, sentence)
     drafts = []
     for money in moneys:
@@ -105,6 +104,9 @@ def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
         if own:
             draft.companies, draft.rule = own, "respectively"
         drafts.append(draft)
+    if not drafts and rule != "trigger":
+        return drafts  # nothing to give a change to, and only a capex sentence reads a bare change
+    stated_changes = changes.sentence_changes(ctx, sentence)
     subjects = [d.money for d in drafts if d.role == "subject"]
     owned = respective_changes(ctx, sentence, subjects) or \
         changes.assign_changes(ctx, sentence, subjects, stated_changes)
@@ -149,12 +151,12 @@ def _own_period_differs(ctx: ArticleContext, sentence: Segment, change: Mention,
 
 
 def _accepts(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: list[Cue], rule: str) -> bool:
+    if rule != "trigger" and ctx.has_cue("negative_terms", sentence.start, sentence.end):
+        return False  # checked first: one lookup, and most continuation sentences end here
     if binding.is_increase_by(ctx, money, sentence):
         return False
     if rule == "trigger":
         return binding.is_bound(ctx, money, sentence, triggers)
-    if ctx.has_cue("negative_terms", sentence.start, sentence.end):
-        return False
     left = ctx.clause_start(money.start, sentence.start)
     return ctx.has_cue("level_verbs", left, money.start) or \
         ctx.has_cue("reference_words", sentence.start, money.start) or \
@@ -170,15 +172,8 @@ def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, r
     elif inherited:
         companies = _inherited_companies(ctx, index, sentence, money.start, state)
     period_mention = fields.pick_period(ctx, money.start, money.end, sentence, role)
-    continues = rule == "continuation" or ctx.has_cue("project_reference", sentence.start, money.start)
-    carried = state.period if role == "subject" and continues and state.period_index >= index - 1 else None
-    clause = ctx.clause_start(money.start, sentence.start)
-    if carried is None and role == "subject" and state.previous_index == index - 1 and \
-            ctx.has_cue("periodic_terms", clause, money.start) and \
-            not MULTI_YEAR.search(ctx.text, clause, money.start):
-        # 腾讯公布第二季度业绩…。资本开支为191亿元: the paragraph's period
-        carried = _paragraph_period(ctx, state.previous_sentence)
-    period = fields.period_of(period_mention) or carried
+    period = fields.period_of(period_mention) if period_mention is not None else \
+        _carried_period(ctx, index, sentence, money, role, state, rule)
     status = fields.pick_status(ctx, money.start, sentence, period, role)
     source = fields.pick_source(ctx, money.start, sentence) or (state.source if inherited else None)
     scope = _scope(triggers, money)
@@ -189,6 +184,23 @@ def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, r
                  evidence=Evidence(sentence.text, sentence.start, sentence.end), rule=rule,
                  confidence=confidence, money=money, role=role, sentence_index=index, group_text=group,
                  places=places_in(sentence.text))
+
+
+def _carried_period(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, role: str,
+                    state: ReadingState, rule: str) -> Period | None:
+    """The period of a figure whose sentence names none, from the sentences before it."""
+    if role != "subject":
+        return None
+    if state.period_index >= index - 1 and \
+            (rule == "continuation" or ctx.has_cue("project_reference", sentence.start, money.start)):
+        if state.period is not None:
+            return state.period
+    clause = ctx.clause_start(money.start, sentence.start)
+    if state.previous_index == index - 1 and ctx.has_cue("periodic_terms", clause, money.start) and \
+            not MULTI_YEAR.search(ctx.text, clause, money.start):
+        # 腾讯公布第二季度业绩…。资本开支为191亿元: the paragraph's period
+        return _paragraph_period(ctx, state.previous_sentence)
+    return None
 
 
 def _change_only(ctx: ArticleContext, index: int, sentence: Segment, triggers: list[Cue],
