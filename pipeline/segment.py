@@ -133,19 +133,7 @@ class ScreeningTokenizer:
         return [e for e in ends if e not in inside] if inside else ends
 
     def _doc(self, text: str, ends: list[int]) -> Doc:
-        """The Doc of ``text`` cut at ``ends``; a single space after a word is that word's trailing space."""
-        words: list[str] = []
-        spaces: list[bool] = []
-        start = 0
-        for end in ends:
-            word = text[start:end]
-            if word == " " and words and not spaces[-1] and not words[-1].isspace():
-                spaces[-1] = True
-            else:
-                words.append(word)
-                spaces.append(False)
-            start = end
-        doc = TextDoc(self.vocab, words=words, spaces=spaces)
+        doc = TextDoc(self.vocab, *_words_and_spaces(text, ends))
         doc._capex_text = text
         return doc
 
@@ -161,6 +149,25 @@ class ScreeningTokenizer:
 
     def from_disk(self, path, **kwargs) -> ScreeningTokenizer:
         return self
+
+
+def _words_and_spaces(text: str, ends: list[int]) -> tuple[list[str], list[bool]]:
+    """The words of ``text`` cut at ``ends``; a single space after a word is that word's trailing space."""
+    if " " not in text:  # most Chinese text: no trailing spaces to find, one slice per word
+        words = [text[start:end] for start, end in zip([0, *ends], ends)]
+        return words, [False] * len(words)
+    words: list[str] = []
+    spaces: list[bool] = []
+    start = 0
+    for end in ends:
+        word = text[start:end]
+        if word == " " and words and not spaces[-1] and not words[-1].isspace():
+            spaces[-1] = True
+        else:
+            words.append(word)
+            spaces.append(False)
+        start = end
+    return words, spaces
 
 
 def load_nlp(components: tuple[str, ...] = PIPE_NAMES, screen: bool = True) -> Language:
