@@ -22,6 +22,7 @@ import yaml
 from pipeline.lexicon import SAFE_LOADER, LexiconError, load_data
 
 TABLE_FILE = "companies.yaml"
+MAX_NAMED = 20000  # names whose company ``CompanyTable.named`` keeps
 KINDS = ("company", "source", "media")  # source: research firm/bank/broker; media: agency/paper
 _REQUIRED = ("id", "name", "aliases", "country", "fiscal_year_end")
 _OPTIONAL = ("kind", "parent", "brands")
@@ -61,6 +62,7 @@ class CompanyTable:
         self._by_id: dict[str, Company] = {}
         self._by_name: dict[str, Company] = {}
         self._by_alias: dict[str, Company] = {}
+        self._named: dict[str, Company | None] = {}  # name as written → company (see ``named``)
         for company in self.companies:
             if company.id in self._by_id:
                 raise LexiconError(f"{source}: expected unique ids, found {company.id!r} twice")
@@ -106,15 +108,28 @@ class CompanyTable:
             return None
         return company.fiscal_year_end
 
+    def named(self, name: str) -> Company | None:
+        """The company a canonical name or an alias names (``by_name``, else ``lookup``). The fact
+        stage asks this of the same few names many times per article, so answers are kept, as
+        written (the key normalisation is most of the cost), up to MAX_NAMED names."""
+        try:
+            return self._named[name]
+        except KeyError:
+            pass
+        if len(self._named) >= MAX_NAMED:  # names recognised by pattern are unbounded
+            self._named.clear()
+        company = self._named[name] = self.by_name(name) or self.lookup(name)
+        return company
+
     def is_source(self, name: str) -> bool:
         """True for cited sources: news agencies and papers (kind media), research firms, banks, brokers."""
-        company = self.by_name(name) or self.lookup(name)
+        company = self.named(name)
         return company is not None and company.is_source
 
     def is_analyst(self, name: str) -> bool:
         """True for research firms, banks and brokers (kind source): they can be a fact's `source`;
         news agencies and papers (kind media) only report figures."""
-        company = self.by_name(name) or self.lookup(name)
+        company = self.named(name)
         return company is not None and company.kind == "source"
 
     def aliases(self) -> dict[str, Company]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -57,7 +56,7 @@ class ArticleContext:
             self._add_kind(kind, found)
         self._cue_indexes = CueIndexes(self.masked)
         self._amounts: dict[tuple[int, int], tuple[Mention, ...]] = {}
-        self._cited = _cited_names()
+        self._table = load_company_table()
         # Clause breaks of the whole text, found once: clause_start/clause_end bisect them.
         self._breaks = [m.start() for m in BREAK_CHARS.finditer(self.text)
                         if m.group() in FULL_BREAKS or CLAUSE_BREAK.match(self.text, m.start())]
@@ -90,20 +89,12 @@ class ArticleContext:
     def spenders(self, start: int = 0, end: int | None = None) -> list[Mention]:
         """Company mentions in [start, end) that can spend: not a cited source (media, research firm, bank)."""
         if SPENDERS not in self._by_type:  # sifted once per article, then looked up like a type
-            self._add_kind(SPENDERS, [m for m in self.of_type("company") if not self._cited_as(m.name)[0]])
+            self._add_kind(SPENDERS, [m for m in self.of_type("company") if not self._table.is_source(m.name)])
         return self.of_type(SPENDERS, start, end)
 
     def is_analyst(self, name: str) -> bool:
         """A research firm, bank or broker: it can be a fact's source."""
-        return self._cited_as(name)[1]
-
-    def _cited_as(self, name: str) -> tuple[bool, bool]:
-        """(is a source, is an analyst) from the company table, looked up once per name and table."""
-        known = self._cited.get(name)
-        if known is None:
-            table = load_company_table()
-            known = self._cited[name] = (table.is_source(name), table.is_analyst(name))
-        return known
+        return self._table.is_analyst(name)
 
     def groups_in(self, start: int, end: int) -> list[Any]:
         return [g for g in self.groups if g.start >= start and g.end <= end]
@@ -152,17 +143,3 @@ class ArticleContext:
         previous = self.of_type("money", 0, money.start)
         return bool(previous) and self.text[previous[-1].end:money.start].strip() in ("（", "(")
 
-
-# Company name → (is a source, is an analyst), per company table: a property of the table's entries,
-# not of a text, and articles keep naming the same few. Names the table does not know (recognised by
-# pattern) are kept too, up to a bound.
-_CITED_BY_TABLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-MAX_CITED_NAMES = 20000
-
-
-def _cited_names() -> dict[str, tuple[bool, bool]]:
-    table = load_company_table()
-    known = _CITED_BY_TABLE.get(table)
-    if known is None or len(known) > MAX_CITED_NAMES:
-        known = _CITED_BY_TABLE[table] = {}
-    return known
