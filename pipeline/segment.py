@@ -87,9 +87,9 @@ def amount_word_pattern() -> re.Pattern:
 @functools.lru_cache(maxsize=1)
 def numeral_pattern() -> regex.Pattern:
     """A digit or a Chinese numeral (models/numerals.yaml): a fact needs an amount or a change."""
-    from pipeline.recognize.numbers import numerals
+    from pipeline.recognize.numbers import numeral_class
 
-    return regex.compile("[0-9０-９" + "".join(regex.escape(d) for d in numerals()["digits"]) + "十]")
+    return regex.compile(numeral_class())
 
 
 class ScreeningTokenizer:
@@ -126,8 +126,9 @@ class ScreeningTokenizer:
     def _join_terms(self, text: str, start: int, end: int, ends: list[int]) -> list[int]:
         """``ends`` without the word ends inside a finance term that starts and ends on one."""
         inside: set[int] = set()
+        bounds = None
         for term in self.terms.finditer(text, start, end):
-            bounds = set(ends)
+            bounds = bounds or set(ends)
             if (term.start() == start or term.start() in bounds) and term.end() in bounds:
                 inside.update(range(term.start() + 1, term.end()))
         return [e for e in ends if e not in inside] if inside else ends

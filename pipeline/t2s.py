@@ -62,7 +62,7 @@ class PhraseThenCharConverter:
         for start, char in enumerate(piece):
             if char in self.phrase_starts:
                 for length in self.lengths:
-                    if piece[start:start + length] in self.phrases and start + length <= len(piece):
+                    if start + length <= len(piece) and piece[start:start + length] in self.phrases:
                         found.append((-length, start, start + length))
         found.sort()
         return found

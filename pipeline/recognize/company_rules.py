@@ -288,7 +288,7 @@ class TextCuts:
         """jieba's words of the region ``[start, end)``, offsets into the region; each region is
         cut once per document (the tokenizer and the company rules both ask)."""
         words = self._words.get(start)
-        if words is None or (words and words[-1][1] != end - start):
+        if words is None:
             words = self._words[start] = cut_spans(self.base[start:end])
         return words
 
@@ -303,9 +303,13 @@ class TextCuts:
         pos = start
         i = bisect.bisect_left(self._starts, start)
         while i < len(self.regions) and self.regions[i][0] < end:
-            region_start, region_end = self.regions[i][0], min(self.regions[i][1], end)
+            region_start, region_end = self.regions[i]
+            if region_end > end:  # cut where asked, not kept as the region's words
+                words, region_end = cut_spans(self.base[region_start:end]), end
+            else:
+                words = self._region_words(region_start, region_end)
             ends.extend(range(pos + 1, region_start + 1))
-            ends.extend(region_start + e for _, e, _ in self._region_words(region_start, region_end))
+            ends.extend(region_start + e for _, e, _ in words)
             pos, i = region_end, i + 1
         ends.extend(range(pos + 1, end + 1))
         return ends

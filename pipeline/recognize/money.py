@@ -93,7 +93,7 @@ _NOT_AFTER_YUAN = frozenset(_LEX["not_after_yuan"])
 _SEGMENT = regex.compile(rf"(?P<n>{num.ARABIC}|{num.CHINESE})(?P<m>{num.MAGNITUDE})")
 _OUTSIDE = regex.compile(rf"(?:{alternation(_LEX['qualifiers_outside_before_class'])})\Z")
 # cheap pre-screen: no digit and no Chinese numeral, no money
-_SCREEN = regex.compile(r"[0-9０-９{}]".format("".join(num.numerals()["digits"]) + "十"))
+_SCREEN = regex.compile(num.numeral_class())
 # a mention needs a currency word, so only the runs of _PATTERN's characters holding one are searched
 _RUNS = num.MatchRuns(
     [*_LEX["per_unit"], *_LEX["qualifiers_before_class"], *_LEX["infix_over"], *_LEX["range_connectors"],

@@ -57,6 +57,12 @@ def _sources() -> tuple[str, str, str, str]:
 ARABIC, CHINESE, MAGNITUDE, VAGUE_BEFORE = _sources()
 
 
+def numeral_class(extra: str = "") -> str:
+    """A character class of the digits (ASCII, full-width) and Chinese numerals, plus ``extra``:
+    the cheap screen a text without any number fails."""
+    return "[0-9０-９" + "".join(regex.escape(d) for d in numerals()["digits"]) + "十" + extra + "]"
+
+
 def numeral_words() -> list[str]:
     """Every word a number can be written with: digits, units, magnitudes, decimal points and the
     Arabic digits and separators (the characters ``ARABIC``, ``CHINESE`` and ``MAGNITUDE`` consume)."""

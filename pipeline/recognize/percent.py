@@ -78,7 +78,7 @@ _LEX = lexicon()
 _NUMBER = regex.compile(rf"{num.ARABIC}|百|{num.CHINESE}")
 _PATTERN = _build_pattern(_LEX)
 _G = dict(_PATTERN.groupindex)  # group numbers: the regex module finds a group by name ~10x slower
-_SCREEN = regex.compile(r"[0-9０-９{}翻百]".format("".join(num.numerals()["digits"]) + "十"))
+_SCREEN = regex.compile(num.numeral_class("翻百"))
 # every match holds a unit, so only the runs of _PATTERN's characters holding one are searched
 # (了 is the one word the pattern spells itself: 翻了一倍)
 _RUNS = num.MatchRuns(
