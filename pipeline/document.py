@@ -243,7 +243,7 @@ class Evidence:
         return {"sentence": self.sentence, "start": self.start, "end": self.end}
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Fact:
     """One capex fact (GOLD_FORMAT section 1) plus review fields (confidence, rule)."""
 
@@ -259,16 +259,6 @@ class Fact:
     confidence: float = 0.5
     rule: str = ""
     borderline: bool = False
-
-    def __init__(self, doc_id: str | None, companies: tuple[str, ...], amount: Amount | None,
-                 change: Change | None, period: Period | None, status: str, source: str | None,
-                 scope: str | None, evidence: Evidence | None, confidence: float = 0.5, rule: str = "",
-                 borderline: bool = False) -> None:
-        # as Mention: one __dict__ instead of twelve frozen-dataclass object.__setattr__ calls
-        object.__setattr__(self, "__dict__", {
-            "doc_id": doc_id, "companies": companies, "amount": amount, "change": change, "period": period,
-            "status": status, "source": source, "scope": scope, "evidence": evidence,
-            "confidence": confidence, "rule": rule, "borderline": borderline})
 
     def to_json(self) -> dict:
         record = {

@@ -101,3 +101,16 @@ def test_company_recogniser_100kb_is_fast(unit):
     began = time.process_time()  # CPU time: the guard is against quadratic work, not a busy machine
     find_groups(text, find_companies(text))
     assert time.process_time() - began < 2.0
+
+
+def test_mention_init_takes_exactly_the_dataclass_fields():
+    """Mention writes its own __init__ (speed): it must keep up with the fields."""
+    import dataclasses
+    import inspect
+
+    from pipeline.document import Mention
+
+    params = list(inspect.signature(Mention.__init__).parameters)[1:]
+    assert params == [f.name for f in dataclasses.fields(Mention)]
+    mention = Mention(type="money", text="1亿元", start=0, end=3)
+    assert mention.info == {} and mention.info is not Mention(type="money", text="x", start=0, end=1).info
