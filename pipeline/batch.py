@@ -14,6 +14,7 @@ memory does not grow with the number of documents. ``jobs`` defaults to every co
 """
 from __future__ import annotations
 
+import importlib.metadata
 import platform
 import time
 from dataclasses import dataclass, field
@@ -136,5 +137,6 @@ def run_record(summary: RunSummary, inputs: Sequence[str | Path], jobs: int, eng
     if summary.resumed:
         record["resumed_inputs"] = summary.resumed
     record["versions"] = {"capex-pipeline": pipeline.__version__, "python": platform.python_version(),
-                          "spacy": spacy.__version__, "jieba": jieba.__version__}
+                          "spacy": spacy.__version__, "jieba": jieba.__version__,
+                          "rjieba": importlib.metadata.version("rjieba")}
     return record

@@ -101,7 +101,7 @@ class ScreeningTokenizer:
         self.vocab = vocab
         self.screen = screen
         self.text_cuts = company_rules.text_cuts
-        company_rules.tokenizer()  # load jieba's dictionary now, not on the first document
+        company_rules.cutter()  # load jieba's dictionary now, not on the first document
         self.pattern = screen_pattern()
         self.numeral = numeral_pattern()
         self.amount_word = amount_word_pattern()

@@ -2,7 +2,7 @@
 import jieba
 import jieba.posseg
 
-from pipeline.jieba_dicts import new_tokenizer, word_tags
+from pipeline.jieba_dicts import latin_words, new_tokenizer, word_tags
 
 
 def test_word_tags_equal_jieba_posseg_table():
@@ -19,3 +19,14 @@ def test_a_new_tokenizer_is_jiebas_default_and_its_own():
     assert list(ours.cut(text)) == list(fresh.cut(text))
     ours.add_word("某某新词测试", freq=10)
     assert "某某新词测试" not in fresh.FREQ and "某某新词测试" not in jieba.dt.FREQ
+
+
+def test_latin_words_are_the_dictionarys_words_with_latin_characters():
+    import re
+
+    fresh = jieba.Tokenizer()
+    fresh.initialize()
+    latin = re.compile(r"[a-zA-Z0-9+#&._%\-]")
+    expected = {w for w, freq in fresh.FREQ.items() if freq and latin.search(w)}
+    assert set(latin_words()) == expected
+    assert {"A股", "C++", "AT&T"} <= expected

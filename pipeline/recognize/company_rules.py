@@ -212,20 +212,33 @@ def alias_allowed(surface: str, company: Company, forms: dict[str, Company]) -> 
     return True
 
 
+ALIAS_FREQ = 200000  # jieba frequency of a company alias: above almost any word it could overlap
+
+
 @functools.lru_cache(maxsize=1)
 def tokenizer():
-    """A jieba tokenizer that knows every CJK alias of the table (kept apart from the global one)."""
+    """A python jieba tokenizer that knows every CJK alias of the table (kept apart from the
+    global one): the words ``cutter`` gives; it cuts what rjieba cannot be trusted with."""
     from pipeline.jieba_dicts import new_tokenizer
 
     tok = new_tokenizer()
     for word in load_company_table().jieba_words():
-        tok.add_word(word, freq=200000, tag="nt")
+        tok.add_word(word, freq=ALIAS_FREQ, tag="nt")
     return tok
+
+
+@functools.lru_cache(maxsize=1)
+def cutter():
+    """The pipeline's jieba: ``tokenizer``'s words, cut by rjieba (:mod:`pipeline.jieba_fast`)."""
+    from pipeline.jieba_dicts import latin_words
+    from pipeline.jieba_fast import JiebaCutter
+
+    return JiebaCutter(latin_words(), load_company_table().jieba_words(), ALIAS_FREQ, exact=tokenizer)
 
 
 def cut_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     """jieba's words of ``text`` as (start, end, word)."""
-    words = list(tokenizer().cut(text, HMM=True))
+    words = cutter().cut(text)
     ends = list(itertools.accumulate(map(len, words)))
     return tuple(zip([0, *ends[:-1]], ends, words))
 
