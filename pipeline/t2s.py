@@ -34,14 +34,16 @@ class PhraseThenCharConverter:
         self.separators = separators
         # stdlib re: it searches a plain alternation of literals several times faster than regex
         self.any_phrase = re.compile("|".join(re.escape(key) for key in sorted(first, key=len, reverse=True)))
-        # characters that can change, or start a phrase: text with none of them is already Simplified
-        self.changing = frozenset(k for k, v in characters.items() if v.split(" ")[0] != k) | self.phrase_starts
+        # characters the table changes; with the phrase starts: text with none of them is already Simplified
+        self.converting = frozenset(k for k, v in characters.items() if v.split(" ")[0] != k)
+        self.changing = self.converting | self.phrase_starts
 
     def convert(self, text: str) -> str:
         if self.changing.isdisjoint(text):
             return text
         if not self.any_phrase.search(text):
-            return text.translate(self.table)
+            # phrase starts include common Simplified characters (示, 上, 金): most Simplified text gets here
+            return text if self.converting.isdisjoint(text) else text.translate(self.table)
         pieces = self.separators.split(text)
         for i in range(0, len(pieces), 2):  # odd items are the separators themselves
             if pieces[i]:
