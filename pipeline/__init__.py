@@ -53,9 +53,9 @@ def run_document(document: Document, nlp: Language | None = None) -> Extraction:
     boilerplate = document.meta.get("boilerplate") or []
     for name, component in nlp.pipeline:
         if name == "capex_facts":  # photo credits and copyright footers are not the article
-            doc._.mentions = [m for m in doc._.mentions if not _inside(m, boilerplate)]
+            doc._.mentions = _outside(doc._.mentions, boilerplate)
         doc = component(doc)
-    mentions = [m for m in doc._.mentions if not _inside(m, boilerplate)]
+    mentions = _outside(doc._.mentions, boilerplate)
     _record_rejections(document, doc)
     return Extraction(document.doc_id, list(doc._.facts or []), mentions)
 
@@ -75,9 +75,19 @@ def extract(text: str, date: str | dt.date | None = None, doc_id: str | None = N
     return run_document(Document(doc_id=doc_id or "text", text=text, date=date))
 
 
+_LOCALE_CURRENCIES = {"CN": "CNY", "TW": "TWD", "HK": "HKD"}
+
+
 def _locale_currency(document: Document) -> str | None:
-    return {"CN": "CNY", "TW": "TWD", "HK": "HKD"}.get(document.meta.get("locale"))
+    return _LOCALE_CURRENCIES.get(document.meta.get("locale"))
 
 
-def _inside(mention: Mention, ranges) -> bool:
-    return any(start <= mention.start and mention.end <= end for start, end in ranges)
+def _outside(mentions: list[Mention], ranges) -> list[Mention]:
+    """The mentions not inside any of ``ranges``, in order (a new list).
+
+    One pass per range: a document has a few boilerplate lines and dozens of mentions, and an
+    ``any(...)`` per mention would cost a call and a generator each."""
+    kept = list(mentions)
+    for start, end in ranges:
+        kept = [m for m in kept if not (start <= m.start and m.end <= end)]
+    return kept

@@ -144,6 +144,7 @@ TW_HOSTS = ("udn.com", "cna.com.tw", "ctee.com.tw", "chinatimes.com", "ltn.com.t
 HK_HOSTS = ("etnet.com.hk", "hk01.com", "hket.com", "mingpao.com", "on.cc", "rthk.hk", "aastocks.com",
             "stheadline.com", "hk.news.yahoo.com", "hk.finance.yahoo.com", "wenweipo.com",
             "takungpao.com", "orientaldaily.on.cc", "inmediahk.net", "hkej.com")
+_TW_HOSTS, _HK_HOSTS = frozenset(TW_HOSTS), frozenset(HK_HOSTS)
 _TW_CUE = re.compile(r"新[台臺][币幣]|[台臺][币幣]|NT\$")
 _HK_CUE = re.compile(r"港[元幣币]|HK\$")
 
@@ -151,9 +152,9 @@ _HK_CUE = re.compile(r"港[元幣币]|HK\$")
 def guess_locale(url: str | None, text: str, script: str | None) -> str | None:
     """'TW', 'HK' or 'CN' (what bare 元 means): URL domain first, then currency cues, then script."""
     host = (urlsplit(url).hostname or "").lower() if url and "://" in url else ""
-    if host.endswith(".tw") or _host_in(host, TW_HOSTS):
+    if host.endswith(".tw") or _host_in(host, _TW_HOSTS):
         return "TW"
-    if host.endswith(".hk") or _host_in(host, HK_HOSTS):
+    if host.endswith(".hk") or _host_in(host, _HK_HOSTS):
         return "HK"
     if _TW_CUE.search(text):
         return "TW"
@@ -162,8 +163,17 @@ def guess_locale(url: str | None, text: str, script: str | None) -> str | None:
     return "CN" if script == "simplified" else None
 
 
-def _host_in(host: str, domains: tuple[str, ...]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
+def _host_in(host: str, domains: frozenset[str]) -> bool:
+    """``host`` is one of ``domains`` or a subdomain of one: the host and each of its dot-suffixes
+    are looked up in the set (a few lookups instead of a scan of every domain)."""
+    if host in domains:
+        return True
+    dot = host.find(".")
+    while dot >= 0:
+        if host[dot + 1:] in domains:
+            return True
+        dot = host.find(".", dot + 1)
+    return False
 
 
 # --- boilerplate lines ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ between two short documents.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -48,9 +49,14 @@ class LocalEngine:
                 pool.close()
 
     def _serial(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
-        warm_up()
-        for task in tasks:
-            yield task, run_task(task, self.limits)
+        frozen_before = gc.get_freeze_count()
+        warm_up()  # freezes the loaded objects out of the garbage collector's way (warm_up)
+        try:
+            for task in tasks:
+                yield task, run_task(task, self.limits)
+        finally:
+            if not frozen_before:  # this is the caller's process: its objects are collected as before
+                gc.unfreeze()
 
 
 # --------------------------------------------------------------------------- worker side
