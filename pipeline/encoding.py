@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -208,13 +207,32 @@ def guess_script(text: str) -> str | None:
 
     Characters both sets hold (的, 是, 投) say nothing; None when the text has no telling CJK.
     """
-    counts = Counter(text)  # each distinct character once (Counter counts in C)
-    only_gb, only_big5 = _script_sets()
-    simplified = sum(counts[ch] for ch in only_gb.intersection(counts))
-    traditional = sum(counts[ch] for ch in only_big5.intersection(counts))
+    only_gb, only_big5 = _script_patterns()
+    simplified = len(only_gb.findall(text))
+    traditional = len(only_big5.findall(text))
     if simplified == traditional == 0:
         return None
     return "traditional" if traditional > simplified else "simplified"
+
+
+@lru_cache(maxsize=1)
+def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """``_script_sets`` as character classes of ranges: counting matches is several times faster
+    than counting a text's characters and intersecting sets."""
+    return tuple(re.compile(f"[{_as_ranges(chars)}]") for chars in _script_sets())
+
+
+def _as_ranges(chars: frozenset[str]) -> str:
+    """The characters (CJK only: nothing to escape) as a character class body: runs of
+    consecutive code points as ``a-z``."""
+    codes = sorted(map(ord, chars))
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(chr(a) if a == z else f"{chr(a)}-{chr(z)}" for a, z in runs)
 
 
 @lru_cache(maxsize=1)

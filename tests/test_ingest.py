@@ -310,6 +310,18 @@ def test_bom_less_utf16_and_script_guess():
         "simplified", "traditional", None)
 
 
+@pytest.mark.parametrize("text, script", [
+    ("的是投", None),                           # characters both GB2312 and Big5 hold say nothing
+    ("资本支出", "simplified"),
+    ("資本支出", "traditional"),
+    ("资本支出與資本開支", "traditional"),        # more Big5-only characters than GB2312-only
+    ("资本支出与资本开支，資本", "simplified"),
+    ("", None),
+])
+def test_script_guess_counts_characters_only_one_side_can_encode(text, script):
+    assert guess_script(text) == script
+
+
 # --- read errors and limits ---------------------------------------------------------------------
 @pytest.mark.parametrize("name,data,stage,words", [
     ("empty.md", b"", "read", "empty file"),
