@@ -44,6 +44,7 @@ class RunSummary:
     errors: int = 0
     files: int = 0
     seconds: float = 0.0
+    load_seconds: float | None = None  # of ``seconds``: loading the pipeline (where the engine knows)
     error_kinds: dict = field(default_factory=dict)
     resumed: int = 0  # inputs an earlier run had already done (``--resume``)
     new: int = 0      # inputs this run did
@@ -61,7 +62,8 @@ class RunSummary:
     def to_json(self) -> dict:
         return {"documents": self.documents, "files": self.files, "facts": self.facts,
                 "mentions": self.mentions, "errors": self.errors, "error_kinds": dict(sorted(self.error_kinds.items())),
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3),
+                "load_seconds": None if self.load_seconds is None else round(self.load_seconds, 3)}
 
 
 def iter_documents(inputs: Sequence[str | Path], max_bytes: int) -> Iterator[Document | IngestError]:
@@ -104,6 +106,7 @@ def run_batch(inputs: Sequence[str | Path], out_dir: str | Path, *, jobs: int | 
     finally:
         progress.close()
     summary.seconds = time.perf_counter() - started
+    summary.load_seconds = getattr(runner, "load_seconds", None)
     run_json = out_dir / "run.json"
     if summary.new or not run_json.exists():
         write_json_atomic(run_json, run_record(summary, inputs, jobs, engine))

@@ -200,3 +200,11 @@ def test_bad_limits_are_usage_errors(tmp_path):
     for flag, value in (("--jobs", "0"), ("--doc-timeout", "-1"), ("--max-bytes", "0")):
         assert main(["extract", str(SAMPLES), "--out", str(tmp_path), flag, value, "--quiet"]) == 2
     assert main(["extract", str(SAMPLES), "--out", str(tmp_path), "--scheduler", "tcp://x:1", "--quiet"]) == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_run_json_tells_loading_apart_from_the_run(corpus, tmp_path, jobs):
+    summary = run_batch([corpus], tmp_path / "out", jobs=jobs, quiet=True)
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert 0 < run["load_seconds"] <= run["seconds"]
+    assert summary.load_seconds == pytest.approx(run["load_seconds"], abs=0.001)
