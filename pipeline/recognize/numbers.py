@@ -16,6 +16,7 @@ import regex
 
 from pipeline.document import QUALIFIERS
 from pipeline.lexicon import LexiconError, alternation, load_data, require_keys, require_str_list, require_str_map
+from pipeline.recognize.re_compat import not_after
 
 _ONE = Decimal(1)
 FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
@@ -55,6 +56,7 @@ def _sources() -> tuple[str, str, str, str]:
 
 
 ARABIC, CHINESE, MAGNITUDE, VAGUE_BEFORE = _sources()
+NOT_AFTER_VAGUE = not_after(numerals()["vague_before"])  # (?<!{VAGUE_BEFORE}) for stdlib re
 
 
 def numeral_class(extra: str = "") -> str:

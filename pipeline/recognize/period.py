@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 
 from spacy.language import Language
@@ -17,7 +18,7 @@ from pipeline.document import Mention
 from pipeline.recognize.base import add_mentions, doc_mentions
 from pipeline.recognize.numbers import FULLWIDTH
 from pipeline.recognize.period_read import read_match
-from pipeline.recognize.period_resolve import Resolver, granularity, month_text
+from pipeline.recognize.period_resolve import Resolver, Span, granularity, month_text
 from pipeline.recognize.period_rules import Raw, patterns
 from pipeline.sentences import paragraph_starts, sentence_starts
 
@@ -107,23 +108,28 @@ def find_periods(text: str, *, pub_date: dt.date | None = None, companies: Seque
 
     resolver = Resolver(pub_date, fiscal_end)
     markers = tuple(patterns()["words"]["comparison_markers"])
+    sentences, paragraphs = layout.sentences, layout.paragraphs
     mentions = []
     for raw in raws:
-        before = text[max(0, raw.start - 5):raw.start].rstrip()
-        span = resolver.add(raw, layout.sentence(raw.start), layout.paragraph(raw.start),
-                            before.endswith(markers))
+        start = raw.start
+        before = text[max(0, start - 5):start].rstrip()
+        # layout.sentence / layout.paragraph inlined: two method calls per period add up
+        span = resolver.add(raw, max(0, bisect.bisect_right(sentences, start) - 1),
+                            max(0, bisect.bisect_right(paragraphs, start) - 1), before.endswith(markers))
         if span is not None:
-            mentions.append(_mention(text, raw, span))
+            period_start, period_end, kind = _span_fields(span)
+            mentions.append(Mention(
+                type="period", text=text[start:raw.end], start=start, end=raw.end, period_start=period_start,
+                period_end=period_end, fiscal=span.fiscal,
+                info={"relative": span.anchor is not None, "granularity": kind, "anchor": span.anchor}))
     return mentions
 
 
-def _mention(text: str, raw: Raw, span) -> Mention:
-    return Mention(
-        type="period", text=text[raw.start:raw.end], start=raw.start, end=raw.end,
-        period_start=None if span.start is None else month_text(span.start),
-        period_end=month_text(span.end), fiscal=span.fiscal,
-        info={"relative": span.anchor is not None, "granularity": granularity(span), "anchor": span.anchor},
-    )
+@functools.lru_cache(maxsize=4096)
+def _span_fields(span: Span) -> tuple[str | None, str, str]:
+    """(period_start, period_end, granularity) of a resolved span: a few hundred distinct spans
+    recur across documents, and formatting two months and sizing the span is most of a mention's cost."""
+    return None if span.start is None else month_text(span.start), month_text(span.end), granularity(span)
 
 
 class PeriodRecognizer:

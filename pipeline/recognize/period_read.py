@@ -1,13 +1,14 @@
 """Reading one match of the period pattern (:mod:`period_rules`) into a :class:`Raw` period.
 
 ``read_match`` picks the reader of the branch that matched (``m.lastgroup``) and hands it the
-match's groups as one tuple (reading groups by name costs the ``regex`` module far more); a
-reader returns None when the match is not a period after all (2月6日 is a day).
+match's groups as one tuple (reading groups by name costs far more); a reader returns None
+when the match is not a period after all (2月6日 is a day).
 """
 from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Callable
 
 import regex
@@ -47,7 +48,7 @@ def _index(year: int | None, month: int | None) -> int | None:
     return None if year is None or month is None else year * 12 + month - 1
 
 
-def _explicit_raw(m: regex.Match, end: int, start_index: int | None, end_index: int | None,
+def _explicit_raw(m: re.Match, end: int, start_index: int | None, end_index: int | None,
                   fiscal: bool) -> Raw | None:
     if start_index is None or end_index is None or not 0 <= end_index - start_index < 36:
         return None
@@ -62,7 +63,7 @@ def _groups(names: str) -> Callable[[tuple], tuple]:
     return operator.itemgetter(*(index[name] - 1 for name in names.split()))
 
 
-def _read_fy_until(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
+def _read_fy_until(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
     cut, stop, word, year, month, count = _groups("fu_cut fu_stop fu_w fu_y fu_m fu_n")(g)
     if word not in patterns()["words"]["fiscal_year_words"] and not (cut or stop):
         return None
@@ -73,7 +74,7 @@ def _read_fy_until(m: regex.Match, g: tuple, text: str, pub_year: int | None) ->
     return _explicit_raw(m, m.end(), last - months + 1, last, fiscal=months == 12 and last % 12 != 11)
 
 
-def _read_month_range(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
+def _read_month_range(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
     y1, m1, y2, m2 = _groups("r_y1 r_m1 r_y2 r_m2")(g)
     first = _index(_year(y1, pub_year), _month(m1))
     last = _index(_year(y2, pub_year), _month(m2))
@@ -81,14 +82,14 @@ def _read_month_range(m: regex.Match, g: tuple, text: str, pub_year: int | None)
     return _explicit_raw(m, m.end(), first, last, fiscal)
 
 
-def _read_year_range(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
+def _read_year_range(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
     y1, y2 = (_year(year, pub_year) for year in _groups("yr1 yr2")(g))
     if y1 is None or y2 is None or not 0 < y2 - y1 <= 50:
         return None
     return Raw(m.start(), m.end(), YearRef("abs", y1, y2))
 
 
-def _read_en(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
+def _read_en(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
     k1, n1, y1, k2, n2, y2, k3, n3, y3, fy = _groups(
         "en_k1 en_n1 en_y1 en_k2 en_n2 en_y2 en_k3 en_n3 en_y3 en_fy")(g)
     kind, number, year = (k1, n1, y1) if k1 else (k2, n2, y2) if k2 else (k3, n3, y3)
@@ -99,22 +100,22 @@ def _read_en(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw |
     return Raw(m.start(), m.end(), ref, ("q" if kind == "Q" else "h", number))
 
 
-def _read_estimate(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
+def _read_estimate(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
     year = _year(m["ae_y"], pub_year, strict=True)
     return None if year is None else Raw(m.start(), m.end(), YearRef("abs", year))
 
 
-def _read_relative_unit(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw:
+def _read_relative_unit(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw:
     kind = m.lastgroup                                    # rq (本季度) or rm (本月)
     words = patterns()["words"]["relative_quarters" if kind == "rq" else "relative_months"]
     return Raw(m.start(), m.end(), None, (kind, words[m[kind]]))
 
 
-def _read_in_year(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw:
+def _read_in_year(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw:
     return Raw(m.start(), m.end(), None, ("in",))
 
 
-def _read_prefix(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> YearRef | None | bool:
+def _read_prefix(m: re.Match, g: tuple, text: str, pub_year: int | None) -> YearRef | None | bool:
     """The year part of a ``main`` match; None when there is none, False when it is not a year."""
     words = patterns()["words"]
     fs1, fs2, fyq, fyy, fy, relfy, rel, reldu, roc, rocdu, y2, y4, bare, du = _groups(
@@ -142,7 +143,7 @@ def _read_prefix(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Y
     return False if year is None else YearRef("abs", year, du=bool(du))
 
 
-def _two_digit_year(m: regex.Match, text: str, pub_year: int | None) -> YearRef | bool:
+def _two_digit_year(m: re.Match, text: str, pub_year: int | None) -> YearRef | bool:
     """24年 is 2024 in analyst notes; 近10年 / 20年来 / 30年的 are durations."""
     words = patterns()["words"]
     before = text[max(0, m.start() - 4):m.start("p_y2")]
@@ -155,12 +156,12 @@ def _two_digit_year(m: regex.Match, text: str, pub_year: int | None) -> YearRef 
     return False if year is None else YearRef("abs", year, du=bool(m["p_y2du"]))
 
 
-def _read_sub(m: regex.Match, g: tuple) -> tuple | None:
+def _read_sub(m: re.Match, g: tuple) -> tuple | None:
     """The sub-period of a ``main`` match: () when none, None when it is not a period."""
-    flags = _groups("s_mp s_fq s_first s_q s_h s_mr s_m s_full s_same s_open s_in s_edge")(g)
+    flags = _groups("s_mp s_fq s_first s_q s_qt s_h s_mr s_m s_full s_same s_open s_in s_edge")(g)
     if not any(flags):
         return ()
-    s_mp, s_fq, s_first, s_q, s_h, s_mr, s_m, s_full, s_same, s_open, s_in, s_edge = flags
+    s_mp, s_fq, s_first, s_q, s_qt, s_h, s_mr, s_m, s_full, s_same, s_open, s_in, s_edge = flags
     words = patterns()["words"]
     if s_mp:
         return ("mp", _month(m["mp_m"]))
@@ -170,7 +171,7 @@ def _read_sub(m: regex.Match, g: tuple) -> tuple | None:
         count = _month(m["fn_n"])
         months = count and (count * 3 if "季" in m["fn_u"] else count)
         return ("first", months) if months and months <= 12 else None
-    if s_q:
+    if s_q or s_qt:                                   # 第三季度, Q3 / (after a year) 三季
         q_f, q_a, q_b, q_c, q_d, q_e = _groups("q_f q_a q_b q_c q_d q_e")(g)
         number = 1 if q_f else _month(q_a or q_b or q_c or q_d or q_e)
         return ("q", number) if number and number <= 4 else None
@@ -187,7 +188,7 @@ def _read_sub(m: regex.Match, g: tuple) -> tuple | None:
     return ("edge", words["year_edge_words"][s_edge])
 
 
-def _read_main(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
+def _read_main(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:
     year = _read_prefix(m, g, text, pub_year)
     sub = _read_sub(m, g)
     if year is False or sub is None or (sub and None in sub):
@@ -200,7 +201,7 @@ def _read_main(m: regex.Match, g: tuple, text: str, pub_year: int | None) -> Raw
     return Raw(m.start(), end, year, sub)
 
 
-def _read_paren(m: regex.Match, paren: regex.Match, pub_year: int | None) -> Raw | None:
+def _read_paren(m: re.Match, paren: re.Match, pub_year: int | None) -> Raw | None:
     """2025财年（截至2025年6月） / 2025财年(2024年9月至2025年8月): the months the text gives."""
     if paren["pr_y"]:
         year = _year(paren["pr_y"], pub_year)
@@ -220,7 +221,7 @@ _READERS = {"fy_until": _read_fy_until, "ym_range": _read_month_range, "y_range"
             "inyear": _read_in_year, "main": _read_main}
 
 
-def read_match(m: regex.Match, text: str, pub_year: int | None) -> Raw | None:
+def read_match(m: re.Match, text: str, pub_year: int | None) -> Raw | None:
     """One pattern match → a Raw period, or None when it is not a period after all."""
     start, end = m.span()
     if text.endswith(("月", "月份"), start, end) and patterns()["day_after"].match(text, end):

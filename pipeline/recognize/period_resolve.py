@@ -144,7 +144,9 @@ class Resolver:
         if raw.year is None:
             return self._bare(raw, sentence, paragraph)
         frame = self._frame(raw, sentence, paragraph)
-        return None if frame is None else self._apply(frame, raw, frame.anchor)
+        if frame is None or kind in (None, "full", "in"):  # what _apply would rebuild: the frame itself
+            return frame
+        return self._apply(frame, raw, frame.anchor)
 
     def _explicit(self, raw: Raw) -> Span:
         start, end = raw.explicit

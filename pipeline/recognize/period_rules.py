@@ -9,6 +9,7 @@ fiscal or calendar) and a sub-period (quarter, half, months, 全年, 同期, 年
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, NamedTuple
 
 import regex
@@ -21,6 +22,7 @@ from pipeline.lexicon import (
     require_str_list,
     require_str_map,
 )
+from pipeline.recognize.re_compat import re_dialect
 
 NAME = "periods.yaml"
 WORD_LISTS = ("fiscal_year_words", "fiscal_quarter_words", "first_quarter_words", "full_year_words",
@@ -125,7 +127,7 @@ PIECES = {
 # A lookahead in front of a branch, (?=\d) or (?=[截\d]), only checks the characters it can start
 # with: failing that one check is much cheaper than failing the branch itself.
 TEMPLATE = r"""
-  (?=«FIRST»|年[内內])  # cheap guard: every period starts with one of these characters
+  (?=[«FIRST_CHAR»年])(?=«FIRST»|年[内內])  # cheap guards: every period starts with one of these
   (?:(?![0-9])|«DIGIT_START»)  # a digit only where one can start a period
   (?:
   (?=[截\d])(?P<fy_until>  # 截至2016年3月份财年, 截至2024年12月31日止年度: the 12 months up to that month
@@ -149,16 +151,16 @@ TEMPLATE = r"""
 | (?=年)(?P<inyear>    # 年内 = this year; not 两年内 / 半年内 / 每年内 (durations) nor 年内地
       (?<![\d一二三四五六七八九十两兩几幾数數多半周週每同当當历歷百千万萬今本明去前后後上])年[内內](?![地需部资資容涵在外])
   )
-| (?P<main>
-      «PREFIX»(?:\s?(?=«SUB_FIRST»)(?:«SUB_FREE»|«SUB_TIED»))?
-    | «SUB_FREE»
+| (?P<main>   # a year and maybe a sub-period, or a sub-period that stands alone (SUB_FREE):
+      (?P<p_any>«PREFIX»)?  # spelled once, each group named once, which stdlib re needs
+      (?:(?(p_any)\s?(?=«SUB_FIRST»))(?:«SUB_FREE»|(?(p_any)«SUB_TIED»|(?!)))|(?(p_any)|(?!)))
   )
   )
 """
 
 PREFIX = r"""(?:
-    (?=F)(?<![A-Za-z])FY\s?(?P<p_fs1>«Y4»|\d{2})\s?[/／]\s?(?P<p_fs2>«Y4»|\d{2})(?!\d)  # FY24/25: split years
-  | (?=\d)«NUMB»(?P<p_fs1>«Y4»|\d{2})\s?[/／]\s?(?P<p_fs2>«Y4»|\d{2})\s?(?:«FYW»|年度)  # 2024/25财年
+    (?:(?=F)(?<![A-Za-z])(?P<p_fsfy>FY)\s?|(?=\d)«NUMB»)  # split years: FY24/25, 2024/25财年
+      (?P<p_fs1>«Y4»|\d{2})\s?[/／]\s?(?P<p_fs2>«Y4»|\d{2})(?(p_fsfy)(?!\d)|\s?(?:«FYW»|年度))
   | (?=F)(?<![A-Za-z])(?P<p_fyq>FY)\s?'?(?P<p_fyy>«Y4»|\d{2})(?!\d)     # FY2025, FY25
   | (?=\d)«NUMB»(?P<p_fy>«Y4»|\d{2})\s?(?P<p_fyw>«FYW»)                 # 2025财年, 25財年
   | (?P<p_relfy>«RELFY»)                                                 # 本财年, 上一财年
@@ -184,7 +186,7 @@ SUB_FREE = r"""(?:
 
 # Only after a year: 一年四季 / 年底 alone / 前 alone are not periods.
 SUB_TIED = r"""(?:
-    (?P<s_q>(?P<q_e>«QN»)季(?!度))                                                      # 2025年三季
+    (?P<s_qt>(?P<q_e>«QN»)季(?!度))                                                    # 2025年三季
   | (?P<s_edge>«EDGE»)(?!步)                                                           # 2024年底 (not 年初步)
   | (?P<s_open>«OPEN»)(?![后後景沿列期夕瞻进進往身任端一二两兩三四五六七八九十\d个個半季茅])  # 2030年前 (not 前景, 前后)
   | (?P<s_in>[内內])(?![地需部资資容涵在外])                                          # 今年内 (not 内地)
@@ -219,21 +221,31 @@ def _pieces(words: dict[str, Any]) -> dict[str, str]:
         EDGE=alternation(words["year_edge_words"]), OPEN=alternation(words["open_before_words"]),
         YEAR_NOT=alternation(words["year_not_before"]), BARE_NOT=alternation(words["bare_year_not_before"]),
         MON_NOT=alternation(words["month_not_before"]),
-        FIRST=_first_characters(words),
+        FIRST=_first_characters(words), FIRST_CHAR=_first_character_class(words),
         SUB_FIRST=_sub_first_characters(words),
     )
+
+
+# What a period can start with besides the words: (its first characters, the rest)
+_STARTS = (("0-9〇零○一二三四五六七八九十第", ""), ("F", "Y"), ("QH", "[1-4]"),
+           ("前首", r"\s?[1-9十一二两兩三四五六七八九]"), ("截", r"[至止]\s?\d"), ("民", "[國国]"))
+_START_WORDS = ("relative_years", "relative_fiscal_years", "relative_quarters", "relative_months",
+                "first_quarter_words", "half_words", "full_year_words", "same_period_words")
 
 
 def _first_characters(words: dict[str, Any]) -> str:
     """What a period can start with: a digit, numeral or 第, FY, Q1/H2, 前三/首6, 截至2024,
     or one of the words (as whole words, so a text full of 同 or 上, 前景 or HBM is rejected
     without trying every branch)."""
-    starts = ["[0-9〇零○一二三四五六七八九十第]", "FY", "[QH][1-4]", r"[前首]\s?[1-9十一二两兩三四五六七八九]",
-              r"截[至止]\s?\d", "民[國国]"]
-    for key in ("relative_years", "relative_fiscal_years", "relative_quarters", "relative_months",
-                "first_quarter_words", "half_words", "full_year_words", "same_period_words"):
-        starts.append(alternation(words[key]))
+    starts = [f"[{first}]{rest}" for first, rest in _STARTS]
+    starts += [alternation(words[key]) for key in _START_WORDS]
     return "(?:" + "|".join(starts) + ")"
+
+
+def _first_character_class(words: dict[str, Any]) -> str:
+    """The characters _first_characters' starts begin with (a class body): one character checked
+    at each position before the alternation of every start lets re's search pass most text quickly."""
+    return "".join(first for first, _ in _STARTS) + regex.escape(_initials(words, _START_WORDS))
 
 
 def _guarded(words: dict[str, Any], key: str, pattern: str | None = None) -> str:
@@ -268,13 +280,16 @@ def patterns() -> dict[str, Any]:
     words = period_words()
     pieces = _pieces(words)
     pieces.update(PREFIX=PREFIX, SUB_FREE=SUB_FREE, SUB_TIED=SUB_TIED)
-    flags = regex.VERBOSE | regex.V0
+
+    def compile_(template: str) -> re.Pattern:  # stdlib re, regex's classes spelled out: see re_dialect
+        return re.compile(re_dialect(_expand(template, pieces)), re.VERBOSE)
+
     return {
-        "main": regex.compile(_expand(TEMPLATE, pieces), flags),
-        "fy_paren": regex.compile(_expand(FY_PAREN, pieces), flags),
+        "main": compile_(TEMPLATE),
+        "fy_paren": compile_(FY_PAREN),
         # a month followed by a day is a date, not a period (2月6日, 2025年12月30日)
-        "day_after": regex.compile(_expand(r"\s?«DAY»", pieces), flags),
+        "day_after": compile_(r"\s?«DAY»"),
         # cheap pre-screen: no period can match without one of these
-        "prescreen": regex.compile(r"[年月季期度QHYAE财財同]|(?:19|20)\d\d"),
+        "prescreen": compile_(r"[年月季期度QHYAE财財同]|(?:19|20)\d\d"),
         "words": words,
     }

@@ -1,0 +1,87 @@
+"""Patterns written for the ``regex`` package, run by stdlib ``re`` with the same matches.
+
+For the big money, percent and period patterns, ``re`` searches faster than ``regex`` and its
+compact program suffers less from a cold cache. The patterns keep ``regex``'s vocabulary; the
+few things ``re`` reads differently are rewritten here: ``\\p{Han}`` (which ``re`` lacks) and
+``\\s`` / ``\\d`` (which ``re`` takes from an older Unicode) become the exact characters ``regex``
+means, and a look-behind over words of several lengths becomes one per length.
+tests/test_re_compat.py compares the two engines on random texts.
+"""
+from __future__ import annotations
+
+import array
+import functools
+import re
+from typing import Iterable
+
+import regex
+
+
+def not_after(words: Iterable[str]) -> str:
+    """A negative look-behind for ``words`` that stdlib re compiles too: one (?<!…) per word length,
+    as re needs every look-behind to have one width (together they reject the same places)."""
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        by_length.setdefault(len(word), []).append(regex.escape(word))
+    return "".join(f"(?<!{'|'.join(group)})" for group in by_length.values())
+
+
+
+# regex's classes that stdlib re lacks (\p{Han}) or reads from an older Unicode (\s, \d); every
+# character they match is below U+40000 (planes 4-16 hold no ideograph, digit or space).
+_CLASS_TOKEN = regex.compile(r"\\p\{Han\}|\\.|\[\^?|\]|[^\\\[\]]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _re_classes() -> dict[str, tuple[str, str | None]]:
+    r"""{class: (outside a character class, inside one)}: re's own class where it agrees with regex,
+    plus the characters only regex's has (\d: newer digits), less those only re's has (\s: \x1c-\x1f)."""
+    codes = array.array("I", range(0x40000))
+    codes[0xD800:0xE000] = array.array("I", [0x21]) * 0x800  # surrogates cannot be decoded: "!" instead
+    every = codes.tobytes().decode("utf-32-le")
+    han = _ranges(m.span() for m in regex.finditer(r"\p{Han}+", every))
+    classes = {r"\p{Han}": (f"[{han}]", han)}
+    for name in (r"\s", r"\d"):
+        wanted = {m.start() for m in regex.finditer(name, every)}
+        own = {m.start() for m in re.finditer(name, every)}
+        extra, missing = _ranges((c, c + 1) for c in sorted(wanted - own)), own - wanted
+        if missing and extra:
+            raise ValueError(f"re_dialect: {name} of re and regex differ both ways")
+        if missing:  # only outside a class: [^\S\x1c-\x1f]
+            classes[name] = (f"[^{name.upper()}{_ranges((c, c + 1) for c in sorted(missing))}]", None)
+        else:
+            classes[name] = (f"[{name}{extra}]", name + extra)
+    return classes
+
+
+def _ranges(spans) -> str:
+    r"""re class ranges (\U0000001c-\U0000001f…) of [start, end) code point spans, neighbours joined."""
+    joined: list[list[int]] = []
+    for start, end in spans:
+        if joined and joined[-1][1] == start:
+            joined[-1][1] = end
+        else:
+            joined.append([start, end])
+    return "".join(f"\\U{a:08x}-\\U{b - 1:08x}" for a, b in joined)
+
+
+def re_dialect(source: str) -> str:
+    r"""A regex pattern source for stdlib re, matching what regex matches: \p{Han}, \s and \d as the
+    characters regex means by them (a VERBOSE comment must not hold a bracket). For a big pattern re's
+    search is faster than regex's, and its compact program suffers less from a cold cache."""
+    classes, inside, out = _re_classes(), False, []
+    for token in _CLASS_TOKEN.findall(source):
+        if token in classes:
+            if classes[token][inside] is None:
+                raise ValueError(f"re_dialect: {token} inside a character class is not supported")
+            token = classes[token][inside]
+        elif token in ("[", "[^") and not inside or token == "]" and inside:
+            inside = not inside
+        out.append(token)
+    return "".join(out)
+
+
+def ignoring_case(words: Iterable[str]) -> str:
+    """(?i:words) as regex reads it, for stdlib re: re's (?i) also takes the dotless ı for an i (regex
+    does not), so no i of a word may be a ı."""
+    return "(?i:{})".format("|".join(words).replace("i", "(?-i:(?!\u0131))i"))
