@@ -25,12 +25,11 @@ BASE_REACH = 16
 
 def sentence_triggers(ctx: ArticleContext, sentence: Segment) -> list[Cue]:
     """Capex triggers in a sentence: strong terms, and spending verbs when a capex object is present."""
-    strong = ctx.cues("strong_triggers", sentence.start, sentence.end)
-    objects = ctx.cues("capex_objects", sentence.start, sentence.end)
-    if objects:
-        verbs = ctx.cues("spending_verbs", sentence.start, sentence.end)
-        if verbs:
-            return sorted(strong + verbs + objects, key=attrgetter("start"))
+    start, end = sentence.start, sentence.end
+    strong = ctx.cues("strong_triggers", start, end)
+    if ctx.has_cue("capex_objects", start, end) and ctx.has_cue("spending_verbs", start, end):
+        verbs, objects = ctx.cues("spending_verbs", start, end), ctx.cues("capex_objects", start, end)
+        return sorted(strong + verbs + objects, key=attrgetter("start"))
     return strong  # one list's cues come in text order already
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -10,18 +11,20 @@ import regex
 
 from pipeline.company_table import load_company_table
 from pipeline.document import Mention
-from pipeline.facts.cues import Cue, CueIndexes, mask_spans
+from pipeline.facts.cues import CueIndexes, mask_spans
 from pipeline.sentences import Segment, split_paragraphs, split_sentences
 
 # Clauses are separated by commas and semicolons (full- and half-width) and the colon after 称/表示.
 # A half-width comma or colon between digits is a thousands separator or a time, not a break.
 FULL_BREAKS, HALF_BREAKS = "，；;：", ",:"
 CLAUSE_BREAK = regex.compile(rf"[{FULL_BREAKS}] | (?<!\d)[{HALF_BREAKS}] | [{HALF_BREAKS}](?!\d)", regex.VERBOSE)
-# Where a break may be: the pattern above is then tried at these offsets only.
-BREAK_CHARS = regex.compile(f"[{FULL_BREAKS}{HALF_BREAKS}]")
+# Where a break may be: the pattern above is then tried at these offsets only (``re``: a class of
+# literal characters, which it scans faster than ``regex``, with the same matches).
+BREAK_CHARS = re.compile(f"[{FULL_BREAKS}{HALF_BREAKS}]")
 BRACKETS = "（()）"
 # of_type key for the company mentions that are not cited sources (not a mention type)
 SPENDERS = "company/spender"
+ANALYSTS = "company/analyst"
 NO_MENTIONS: tuple = ((), None, None)
 # Titles of reports and books (《…投资规划研究报告》) name things; their words are not cues.
 BOOK_TITLE = regex.compile(r"《[^《》\n]{1,80}》")
@@ -36,15 +39,13 @@ class ArticleContext:
     doc_id: str | None = None
     masked: str = ""
     sentences: list[Segment] = field(default_factory=list)
-    paragraphs: list[Segment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         company_spans = [(m.start, m.end) for m in self.mentions if m.type == "company"]
         company_spans += [m.span() for m in BOOK_TITLE.finditer(self.text)]
         self.masked = mask_spans(self.text, company_spans)
         self.sentences = split_sentences(self.text)
-        self.paragraphs = split_paragraphs(self.text)
-        self._paragraph_starts = [p.start for p in self.paragraphs]
+        self._paragraphs: list[Segment] | None = None  # split when first asked for (tables, a period's paragraph)
         # Mentions by type, in the given order, with their starts for bisection when that order is by
         # start: a giant page has thousands of sentences and mentions, and a scan per lookup is quadratic.
         by_type: dict[str, list[Mention]] = {}
@@ -54,7 +55,11 @@ class ArticleContext:
         self._by_type: dict[str, tuple[list[Mention], list[int] | None, list[int] | None]] = {}
         for kind, found in by_type.items():
             self._add_kind(kind, found)
-        self._cue_indexes = CueIndexes(self.masked)
+        # cues(kind, start, end): the ``kind`` list's words in masked[start:end] (as ``find_cues`` would
+        # find them); has_cue(kind, start, end): whether there is one. Asked about a hundred times
+        # per article, so they are the index's own methods (no call in between).
+        indexes = CueIndexes(self.masked)
+        self.cues, self.has_cue = indexes.find, indexes.has
         self._amounts: dict[tuple[int, int], tuple[Mention, ...]] = {}
         self._table = load_company_table()
         # Clause breaks of the whole text, found once: clause_start/clause_end bisect them.
@@ -96,15 +101,14 @@ class ArticleContext:
         """A research firm, bank or broker: it can be a fact's source."""
         return self._table.is_analyst(name)
 
+    def analysts(self, start: int, end: int) -> list[Mention]:
+        """Company mentions in [start, end) that name a research firm, bank or broker (``is_analyst``)."""
+        if ANALYSTS not in self._by_type:  # sifted once per article, like ``spenders``
+            self._add_kind(ANALYSTS, [m for m in self.of_type("company") if self._table.is_analyst(m.name)])
+        return self.of_type(ANALYSTS, start, end)
+
     def groups_in(self, start: int, end: int) -> list[Any]:
         return [g for g in self.groups if g.start >= start and g.end <= end]
-
-    def cues(self, kind: str, start: int, end: int) -> list[Cue]:
-        """The ``kind`` list's words in masked[start:end] (as ``find_cues`` would find them)."""
-        return self._cue_indexes[kind].find(start, end)
-
-    def has_cue(self, kind: str, start: int, end: int) -> bool:
-        return self._cue_indexes[kind].has(start, end)
 
     # A clause break is one character, decided by its neighbours. Scanning a window, the regex
     # still sees the character before the window (lookbehind) but not the one after it: a
@@ -127,10 +131,18 @@ class ArticleContext:
             return ceiling - 1
         return ceiling
 
+    @property
+    def paragraphs(self) -> list[Segment]:
+        if self._paragraphs is None:
+            self._paragraphs = split_paragraphs(self.text)
+            self._paragraph_starts = [p.start for p in self._paragraphs]
+        return self._paragraphs
+
     def paragraph_of(self, position: int) -> Segment | None:
+        paragraphs = self.paragraphs  # split (and their starts found) when first asked for
         index = bisect_right(self._paragraph_starts, position) - 1  # paragraphs are in text order
-        if index >= 0 and position < self.paragraphs[index].end:
-            return self.paragraphs[index]
+        if index >= 0 and position < paragraphs[index].end:
+            return paragraphs[index]
         return None
 
     def is_conversion(self, money: Mention) -> bool:

@@ -59,14 +59,7 @@ def last_cue(text: str, kind: str, start: int, end: int) -> Cue | None:
 
 
 class CueIndex:
-    """One list's words found once over a whole text; a window's cues are then a slice of them.
-
-    The fact stage asks for cues in dozens of windows per article. A window's own scan
-    (``find_cues``) finds exactly the whole-text matches inside it unless a whole-text match
-    straddles one of its edges: the words are non-empty literals (no anchors or lookaround), so
-    only a match cut by an edge can differ (the window then finds a shorter word, or a match that
-    starts inside the cut one). Such windows are scanned on their own.
-    """
+    """One list's words found once over a whole text: their starts and ends, in text order."""
 
     __slots__ = ("text", "kind", "starts", "ends")
 
@@ -84,36 +77,17 @@ class CueIndex:
             cursor += len(word)
             self.ends.append(cursor)
 
-    def find(self, start: int, end: int) -> list[Cue]:
-        starts = self.starts
-        if not starts:
-            return []  # the list's words are nowhere in the text
-        first = bisect_left(starts, start)
-        cut_at_start = first > 0 and self.ends[first - 1] > start
-        if not cut_at_start and (first == len(starts) or starts[first] >= end):
-            return []  # most windows hold no cue: answer without a second bisection or building anything
-        stop = bisect_left(starts, end, first)  # the matches starting in [start, end)
-        if cut_at_start or self.ends[stop - 1] > end:
-            return find_cues(self.text, self.kind, start, end)
-        text, kind = self.text, self.kind
-        return [Cue(kind, text[s:e], s, e) for s, e in zip(starts[first:stop], self.ends[first:stop])]
-
-    def has(self, start: int, end: int) -> bool:
-        starts = self.starts
-        if not starts:
-            return False
-        first = bisect_left(starts, start)
-        if first > 0 and self.ends[first - 1] > start:
-            return has_cue(self.text, self.kind, start, end)
-        if first == len(starts) or starts[first] >= end:
-            return False  # no match starts in the window (and none is cut at its start)
-        if self.ends[first] <= end:
-            return True  # a whole match inside the window
-        return has_cue(self.text, self.kind, start, end)
-
 
 class CueIndexes(dict):
-    """kind → CueIndex over one text, each built the first time it is asked for."""
+    """kind → CueIndex over one text, each built the first time it is asked for; a window's cues
+    are then a slice of its list's.
+
+    The fact stage asks for cues in dozens of windows per article. A window's own scan
+    (``find_cues``) finds exactly the whole-text matches inside it unless a whole-text match
+    straddles one of its edges: the words are non-empty literals (no anchors or lookaround), so
+    only a match cut by an edge can differ (the window then finds a shorter word, or a match that
+    starts inside the cut one). Such windows are scanned on their own.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -122,6 +96,37 @@ class CueIndexes(dict):
     def __missing__(self, kind: str) -> CueIndex:
         index = self[kind] = CueIndex(self.text, kind)
         return index
+
+    def find(self, kind: str, start: int, end: int) -> list[Cue]:
+        """The ``kind`` list's words in text[start:end] (as ``find_cues`` finds them)."""
+        index = self[kind]
+        starts = index.starts
+        if not starts:
+            return []  # the list's words are nowhere in the text
+        first = bisect_left(starts, start)
+        cut_at_start = first > 0 and index.ends[first - 1] > start
+        if not cut_at_start and (first == len(starts) or starts[first] >= end):
+            return []  # most windows hold no cue: answer without a second bisection or building anything
+        stop = bisect_left(starts, end, first)  # the matches starting in [start, end)
+        if cut_at_start or index.ends[stop - 1] > end:
+            return find_cues(self.text, kind, start, end)
+        text = self.text
+        return [Cue(kind, text[s:e], s, e) for s, e in zip(starts[first:stop], index.ends[first:stop])]
+
+    def has(self, kind: str, start: int, end: int) -> bool:
+        """Whether text[start:end] holds one of the ``kind`` list's words (as ``has_cue`` tells)."""
+        index = self[kind]
+        starts = index.starts
+        if not starts:
+            return False
+        first = bisect_left(starts, start)
+        if first > 0 and index.ends[first - 1] > start:
+            return has_cue(self.text, kind, start, end)
+        if first == len(starts) or starts[first] >= end:
+            return False  # no match starts in the window (and none is cut at its start)
+        if index.ends[first] <= end:
+            return True  # a whole match inside the window
+        return has_cue(self.text, kind, start, end)
 
 
 def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:

@@ -6,7 +6,6 @@ returns None when the text does not say (the caller then carries context forward
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
 
 import regex
 
@@ -22,7 +21,7 @@ EQUAL_TO_BASE = regex.compile(r"[^，。,；]{0,4}?(?:持平|相当|相當|相�
 def pick_companies(ctx: ArticleContext, position: int, sentence: Segment) -> tuple[str, ...] | None:
     """Spender(s) for a figure at ``position``: the nearest company or group before it in the sentence."""
     companies = ctx.spenders(sentence.start, position)
-    groups = [g for g in ctx.groups_in(sentence.start, position)]
+    groups = ctx.groups_in(sentence.start, position)
     last_company = companies[-1] if companies else None
     last_group = groups[-1] if groups else None
     if last_group is not None and (last_company is None or last_group.end >= last_company.end
@@ -52,8 +51,7 @@ def enumeration(ctx: ArticleContext, companies: list[Mention]) -> tuple[str, ...
 def is_base_period(ctx: ArticleContext, period: Mention, floor: int) -> bool:
     """较2024年 / 比上年 / 2024年的近3倍: a period that names a comparison base."""
     left = max(floor, period.start - 6)
-    markers = ctx.cues("base_markers", left, period.start)
-    if markers:
+    if ctx.has_cue("base_markers", left, period.start):
         return True
     if ctx.text[max(floor, period.start - 1):period.start] in ("与", "與", "跟", "同") and \
             EQUAL_TO_BASE.match(ctx.text, period.end, period.end + 8):
@@ -104,15 +102,17 @@ def pick_status(ctx: ArticleContext, position: int, sentence: Segment, period: P
     past = _is_past(ctx, period)
     if role == "base":
         return "actual" if past is not False else "forecast"
-    own = _status_cues(ctx, clause, clause_end)
-    if own.forecast or own.plan_strong:
-        return "forecast" if own.forecast else "plan"
+    # Each list is asked about only when the cues before it did not decide (asking has no effect).
+    if ctx.has_cue("forecast_cues", clause, clause_end):
+        return "forecast"
+    plan_strong, plan_weak = _plan_cues(ctx, clause, clause_end)
+    if plan_strong:
+        return "plan"
     if past:
         return "actual"
-    before = _status_cues(ctx, sentence.start, position)
-    if before.forecast:
+    if ctx.has_cue("forecast_cues", sentence.start, position):
         return "forecast"
-    if own.plan_weak or before.plan_strong or before.plan_weak:
+    if plan_weak or ctx.has_cue("plan_cues", sentence.start, position):  # a strong or a weak plan cue
         return "plan"
     if _has_actual_cue(ctx, clause, clause_end) or _has_actual_cue(ctx, sentence.start, position):
         return "actual"
@@ -133,15 +133,10 @@ REPORTED_LEVEL = regex.compile(r"(?:为|為|达|達|是)(?:约|約|逾|近)?$")
 WEAK_PLAN = {"将", "將", "宣布", "公告", "决定", "決定", "准备", "準備"}
 
 
-class StatusCues(NamedTuple):
-    forecast: bool
-    plan_strong: bool
-    plan_weak: bool
-
-
-def _status_cues(ctx: ArticleContext, start: int, end: int) -> StatusCues:
+def _plan_cues(ctx: ArticleContext, start: int, end: int) -> tuple[bool, bool]:
+    """Whether ``[start, end)`` holds a strong plan cue (计划, 预算), and a weak one (将, 宣布)."""
     weak = [c.text in WEAK_PLAN for c in ctx.cues("plan_cues", start, end)]
-    return StatusCues(ctx.has_cue("forecast_cues", start, end), False in weak, True in weak)
+    return False in weak, True in weak
 
 
 def _has_actual_cue(ctx: ArticleContext, start: int, end: int) -> bool:
@@ -165,11 +160,8 @@ def _month_index(value: str | dt.date) -> int:
 
 def pick_source(ctx: ArticleContext, position: int, sentence: Segment) -> str | None:
     """Who states the figure: a cited research firm or bank (据X统计, X预测称), or 'analysts'."""
-    before = ctx.of_type("company", sentence.start, position)
     names = []
-    for mention in before:
-        if not ctx.is_analyst(mention.name):
-            continue
+    for mention in ctx.analysts(sentence.start, position):
         if mention.name not in names:
             names.append(mention.name)
     if names:

@@ -152,9 +152,10 @@ _LOWER = regex.compile(r"[a-z]")
 _CAPITAL_THEN_LETTER = regex.compile(r"[A-Z].*[A-Za-z]")
 
 
-def _rule_mentions(text: str, known: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
+def _rule_mentions(text: str, taken: _Covered, blocked: list[tuple[int, int]]) -> list[Mention]:
+    """Names the table does not know, where ``taken`` (the known mentions) leaves room; ``taken``
+    then covers them too."""
     found: list[Mention] = []
-    taken = _Covered(text, known)
 
     def add(start: int, end: int, name: str, rule: str) -> None:
         if end - start < 2 or R.inside(start, end, blocked) or taken.overlaps(start, end):
@@ -182,7 +183,7 @@ def _rule_mentions(text: str, known: list[Mention], blocked: list[tuple[int, int
                 not _tag(w).startswith(_STOP_TAGS) for _, _, w in R.token_spans(name)):
             add(m.start("name"), m.end("name"), R.simplified(text[m.start("name"):m.end("name")]), "described")
     # (c) a CJK name with a company ending: …集团, …股份有限公司, …证券
-    for start, end, name in _suffix_names(text):
+    for start, end, name in _suffix_names(text, taken.marks):
         add(start, end, name, "suffix")
     return found
 
@@ -198,55 +199,81 @@ def _tag(word: str) -> str:
     return word_tags().get(word, "x")
 
 
-def _suffix_names(text: str):
+def _suffix_names(text: str, taken: bytearray):
     # A name's ending lies in one region of jieba's and the walk to its left stops at the region's
     # edge (the character there is punctuation or space), so only regions with an ending are cut.
-    # A name needs two characters before its ending, so a region whose every ending starts
-    # closer to its left edge has none and is not cut.
+    # A name covers its ending's first two characters and the two before it, and ``add`` drops a
+    # name overlapping one already ``taken`` (marked 1; marks only grow): a region none of whose
+    # endings has those four characters free (美光集团 after the alias 美光) is not cut.
     cuts = R.text_cuts(text)
-    for start, end in cuts.suffix_regions():
-        if R.has_name_suffix(cuts.base, start + 2, end):
-            yield from _suffix_names_in(text, cuts.spans(start, end))
+    for (start, end), endings in cuts.name_endings():
+        if _room_for_name(cuts.base, start, end, endings, taken):
+            yield from _suffix_names_in(text, cuts.spans(start, end), taken)
 
 
-def _suffix_names_in(text: str, tokens: list[tuple[int, int, str]]):
+def _room_for_name(base: str, start: int, end: int, endings: list[tuple[int, int]], taken: bytearray) -> bool:
+    """Some ending in ``base[start:end]`` with two characters before it, both those and its first
+    two free. The scan lists no ending that starts inside another (有限公司 in 股份有限公司), so
+    the offsets inside a listed one are tried too."""
+    for ending_start, ending_end in endings:
+        for at in range(max(ending_start, start + 2), ending_end):
+            if taken.find(1, at - 2, at + 2) < 0 and (at == ending_start or R.name_suffix_at(base, at, end)):
+                return True
+    return False
+
+
+def _suffix_names_in(text: str, tokens: list[tuple[int, int, str]], taken: bytearray):
     endings = R.NAME_SUFFIXES
     for i in [i for i, (_, _, word) in enumerate(tokens) if word.endswith(endings)]:
-        s, e, word = tokens[i]
+        _, e, word = tokens[i]
         for suffix in endings:  # the first ending the word has
             if word.endswith(suffix):
                 break
-        strong = suffix in R.STRONG_SUFFIXES or suffix in ("证券", "證券", "银行", "銀行")
-        # the name part: the token's own head (if longer than the suffix) and name-like tokens before it
-        head = word[:-len(suffix)]
-        parts: list[str] = [head] if head else []
-        begin = s
-        j = i - 1
-        while j >= 0 and len("".join(parts)) < 6:
-            ps, pe, pw = tokens[j]
-            if not _NAME_WORD.fullmatch(pw) or pw in R.LEFT_STOPS or pw in R.DESCRIPTORS \
-                    or _tag(pw).startswith(_STOP_TAGS):
-                break
-            if len("".join(parts)) + len(pw) > 8:
-                break
-            parts.insert(0, pw)
-            begin = ps
-            j -= 1
-        # strip a leading place word (美国DigitalBridge公司 → the place is a prefix)
-        while parts and parts[0] in R.PLACE_WORDS and len(parts) > 1:
-            parts.pop(0)
-        name_part = "".join(parts)
-        if not R.name_part_ok(name_part):
-            continue
-        if any(p in R.GENERIC_WORDS for p in parts[-1:]) and not strong:
-            continue
-        if not strong and (len(name_part) > 4 or not any(_tag(p).startswith(_WEAK_NAME_TAGS) for p in parts)):
-            continue
-        name_start = e - len(suffix) - len(name_part)
-        if name_start < begin:
-            continue
-        surface = text[name_start:e]
-        yield name_start, e, R.simplified(surface)
+        at = e - len(suffix)
+        if taken.find(1, max(at - 2, 0), at + 2) >= 0:
+            continue  # the name would cover these four characters (see _suffix_names): ``add`` drops it
+        found = _name_before(text, tokens, i, suffix)
+        if found is not None:
+            yield found
+
+
+def _name_before(text: str, tokens: list[tuple[int, int, str]], i: int,
+                 suffix: str) -> tuple[int, int, str] | None:
+    """The name ending in ``tokens[i]``'s ``suffix`` (start, end, simplified), if its part before
+    the suffix makes one."""
+    s, e, word = tokens[i]
+    strong = suffix in R.STRONG_SUFFIXES or suffix in ("证券", "證券", "银行", "銀行")
+    # the name part: the token's own head (if longer than the suffix) and name-like tokens before it
+    head = word[:-len(suffix)]
+    parts: list[str] = [head] if head else []
+    length = len(head)
+    begin = s
+    j = i - 1
+    while j >= 0 and length < 6:
+        ps, pe, pw = tokens[j]
+        if not _NAME_WORD.fullmatch(pw) or pw in R.LEFT_STOPS or pw in R.DESCRIPTORS \
+                or _tag(pw).startswith(_STOP_TAGS):
+            break
+        if length + len(pw) > 8:
+            break
+        parts.insert(0, pw)
+        length += len(pw)
+        begin = ps
+        j -= 1
+    # strip a leading place word (美国DigitalBridge公司 → the place is a prefix)
+    while parts and parts[0] in R.PLACE_WORDS and len(parts) > 1:
+        parts.pop(0)
+    name_part = "".join(parts)
+    if not R.name_part_ok(name_part):
+        return None
+    if any(p in R.GENERIC_WORDS for p in parts[-1:]) and not strong:
+        return None
+    if not strong and (len(name_part) > 4 or not any(_tag(p).startswith(_WEAK_NAME_TAGS) for p in parts)):
+        return None
+    name_start = e - len(suffix) - len(name_part)
+    if name_start < begin:
+        return None
+    return name_start, e, R.simplified(text[name_start:e])
 
 
 _SHORT_FORM = regex.compile(
@@ -257,7 +284,8 @@ def find_companies(text: str) -> list[Mention]:
     """Company mentions in ``text`` with exact offsets and canonical names, in text order."""
     blocked = R.blocked_spans(text) + R.footer_spans(text)
     known = _alias_mentions(text, blocked)
-    found = _rule_mentions(text, known, blocked)
+    taken = _Covered(text, known)
+    found = _rule_mentions(text, taken, blocked)
     mentions = known + found
     # short forms introduced by the article: …股份有限公司（下称“腾讯”）
     aliases: dict[str, str] = {}
@@ -274,8 +302,7 @@ def find_companies(text: str) -> list[Mention]:
             aliases.setdefault(m.text, m.name)
             core = m.text[len(_PREFIX.search(m.text[:6]).group()) if _PREFIX.search(m.text[:6]) else 0:]
             aliases.setdefault(core, m.name)
-    extra: list[Mention] = []
-    taken = _Covered(text, mentions)
+    extra: list[Mention] = []  # ``taken`` covers ``mentions`` (the known ones, then those found)
     for surface, name in aliases.items():
         for occ in regex.finditer(regex.escape(surface), text):
             if R.inside(occ.start(), occ.end(), blocked) or taken.overlaps(occ.start(), occ.end()):

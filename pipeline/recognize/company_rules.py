@@ -172,7 +172,8 @@ def blocked_spans(text: str) -> list[tuple[int, int]]:
     """Spans of non-company phrases (央行, 日经指数, 中国移动互联网…) and of URLs."""
     pattern = non_company_pattern()
     spans = [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
-    spans += [(m.start(), m.end()) for m in _URL.finditer(text)]
+    if "http" in text or "www." in text:  # how every URL the pattern finds starts: most texts have none
+        spans += [(m.start(), m.end()) for m in _URL.finditer(text)]
     return spans
 
 
@@ -263,9 +264,9 @@ _REGION = regex.compile(r"[\p{Han}\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 _NAME_SUFFIX_PATTERN = re.compile("|".join(re.escape(s) for s in sorted(NAME_SUFFIXES, key=len, reverse=True)))
 
 
-def has_name_suffix(text: str, start: int, end: int) -> bool:
-    """A company-name ending (科技, 集团…) lies within ``text[start:end]``."""
-    return _NAME_SUFFIX_PATTERN.search(text, start, end) is not None
+def name_suffix_at(text: str, start: int, end: int) -> bool:
+    """A company-name ending starts at ``start`` and ends by ``end``."""
+    return _NAME_SUFFIX_PATTERN.match(text, start, end) is not None
 
 
 def text_cuts(text: str) -> "TextCuts":
@@ -341,13 +342,15 @@ class TextCuts:
             self._bounds[start] = bounds
         return pos - start in bounds
 
-    def suffix_regions(self) -> list[tuple[int, int]]:
-        """Regions that contain a company-name ending (科技, 集团…), in text order."""
-        found: list[tuple[int, int]] = []
+    def name_endings(self) -> list[tuple[tuple[int, int], list[tuple[int, int]]]]:
+        """Regions that contain a company-name ending (科技, 集团…), in text order, each with the
+        spans of its endings as one leftmost-longest scan finds them."""
+        found: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
         for m in _NAME_SUFFIX_PATTERN.finditer(self.base):
             region = self.regions[bisect.bisect_right(self._starts, m.start()) - 1]
-            if not found or found[-1] != region:
-                found.append(region)
+            if not found or found[-1][0] != region:
+                found.append((region, []))
+            found[-1][1].append(m.span())
         return found
 
 
