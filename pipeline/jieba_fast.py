@@ -29,6 +29,7 @@ _LATIN_RUN = re.compile(f"[{_LATIN}]+")
 _HAS_LATIN = re.compile(f"[{_LATIN}]")
 # jieba.finalseg.re_skip: how jieba's HMM step splits a run of single Latin-class characters.
 _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+_HMM_WHOLE = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?")  # a run that split leaves whole (300, 3.5%, Q3)
 
 
 class JiebaCutter:
@@ -53,6 +54,8 @@ class JiebaCutter:
         self._exact = None
 
     def cut(self, text: str) -> list[str]:
+        if _BLOCK.fullmatch(text):  # the usual call: one region of jieba's characters
+            return self._cut_block(text)
         words: list[str] = []
         for block in _BLOCK.split(text):
             if not block:
@@ -70,7 +73,7 @@ class JiebaCutter:
     def _cut_block(self, block: str) -> list[str]:
         if self._unsafe is None or self._unsafe.search(block) is None:
             words = self._fast.cut(block, True)
-            if _HAS_LATIN.search(block) is None:
+            if _HAS_LATIN.search(block) is None or self._latin_runs_kept(block, words):
                 return words
             words = self._latin_runs_as_jieba(words)
             if words is not None:
@@ -78,6 +81,13 @@ class JiebaCutter:
         if self._exact is None:
             self._exact = self._make_exact()
         return list(self._exact.cut(block, HMM=True))
+
+    @staticmethod
+    def _latin_runs_kept(block: str, words: list[str]) -> bool:
+        """The usual case, checked before the word-by-word repair: each Latin run of the block is
+        one of rjieba's words (so no word mixes Latin and Han) and one jieba keeps whole (300, 3.5%)."""
+        runs = _LATIN_RUN.findall(block)
+        return [w for w in words if w.isascii()] == runs and all(map(_HMM_WHOLE.fullmatch, runs))
 
     def _latin_runs_as_jieba(self, words: list[str]) -> list[str] | None:
         """rjieba's ``words`` with each run of all-Latin words split as jieba splits it, or None
