@@ -15,6 +15,7 @@ from typing import Iterable, NamedTuple
 import regex
 
 from pipeline.company_table import Company, load_company_table
+from pipeline.recognize.re_compat import re_dialect
 from pipeline.t2s import to_simplified
 
 CJK = r"\p{Han}"
@@ -259,7 +260,7 @@ def token_boundaries(text: str) -> frozenset[int]:
 # of any Han character) therefore gets the same words whether it is cut alone or inside the
 # whole text, and a character between regions is always a one-character token. ``TextCuts``
 # relies on that to cut only the regions a rule looks at: same words, far less jieba.
-_REGION = regex.compile(r"[\p{Han}\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+_REGION = re.compile(re_dialect(r"[\p{Han}\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+"))  # re: twice as fast here
 # ``re``: a scan for literal words, which it does several times faster than ``regex``.
 _NAME_SUFFIX_PATTERN = re.compile("|".join(re.escape(s) for s in sorted(NAME_SUFFIXES, key=len, reverse=True)))
 
@@ -284,7 +285,7 @@ class TextCuts:
         stext = simplified(text)
         self.text = text
         self.base = stext if len(stext) == len(text) else text
-        self.regions = [(m.start(), m.end()) for m in _REGION.finditer(self.base)]
+        self.regions = [m.span() for m in _REGION.finditer(self.base)]
         self._starts = [start for start, _ in self.regions]
         self._words: dict[int, tuple[tuple[int, int, str], ...]] = {}  # region start -> its words
         self._bounds: dict[int, frozenset[int]] = {}
