@@ -27,8 +27,8 @@ def _jieba_words(sentence: str) -> list[str]:
     ("公司计划投资两千亿元新建工厂。", True),               # capex object, Chinese numeral
     ("台積電資本支出將達新台幣300億元。", True),            # Traditional: cut in Simplified
     ("公司表示资本支出将保持稳定。", False),                # capex term, no number
-    ("资本支出计划于2025年启动。", False),
-    ("公司今年cApEx约300亿美元。", True),                 # Latin capex terms in any case                  # capex term and a number, no amount or change
+    ("资本支出计划于2025年启动。", False),                  # capex term and a number, no amount or change
+    ("公司今年cApEx约300亿美元。", True),                   # Latin capex terms in any case
     ("资本开支较去年增长30%。", True),                     # a change
     ("股价今年上涨了30%，市场反应热烈。", False),           # a number, no capex term
     ("分析师认为前景乐观。", False),
