@@ -20,7 +20,6 @@ import copyreg
 import functools
 import re
 
-import regex
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -33,11 +32,13 @@ PIPE_NAMES = ("capex_company", "capex_money", "capex_percent", "capex_period", "
 
 
 @functools.lru_cache(maxsize=1)
-def finance_term_pattern() -> regex.Pattern:
+def finance_term_pattern() -> re.Pattern:
     """The finance terms that are one token each (models/finance_terms.yaml), longest first."""
     data = require_keys("finance_terms.yaml", load_data("finance_terms.yaml"), ["terms"])
     terms = require_str_list("finance_terms.yaml", "terms", data["terms"])
-    return regex.compile("|".join(regex.escape(t) for t in sorted(terms, key=len, reverse=True)))
+    # stdlib re behind a first-character guard (see screen_pattern)
+    firsts = "".join(sorted({t[0] for t in terms}))
+    return re.compile(f"(?=[{re.escape(firsts)}])(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")")
 
 
 class TextDoc(Doc):
@@ -96,11 +97,11 @@ def amount_word_pattern() -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=1)
-def numeral_pattern() -> regex.Pattern:
+def numeral_pattern() -> re.Pattern:
     """A digit or a Chinese numeral (models/numerals.yaml): a fact needs an amount or a change."""
     from pipeline.recognize.numbers import numeral_class
 
-    return regex.compile(numeral_class())
+    return re.compile(numeral_class())
 
 
 class ScreeningTokenizer:
