@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -205,16 +206,41 @@ def _jsonl_documents(text: str, stem: str, path: Path, encoding: str,
             continue
         try:
             record = json.loads(line)
+            line_warnings = list(warnings)
+            if _ESCAPED_SURROGATE.search(line):
+                record, replaced = _without_lone_surrogates(record)
+                if replaced:
+                    line_warnings.append(f"line {number}: {replaced} lone surrogate escapes (\\ud800-\\udfff, "
+                                         "not a character) replaced by U+FFFD")
             doc_id = f"{stem}/{_record_id(record, ids)}"
             overrides = {key: record.get(key) for key in ("title", "date", "url")}
             document = _build(record["text"], doc_id, path=str(path), encoding=encoding,
-                              warnings=list(warnings), overrides=overrides, line=number)
+                              warnings=line_warnings, overrides=overrides, line=number)
         except Exception as error:  # noqa: BLE001 - one bad line must not lose the others
             kind = type(error).__name__
             results.append(IngestError(str(path), "parse", kind, f"line {number}: {_line_problem(error)}"))
             continue
         results.append(document)
     return results
+
+
+# JSON can escape half a surrogate pair (\ud800) that no UTF-8 file can hold: such a string would
+# stop the writer, so it is replaced (a cheap look at the raw line first: real text never has one).
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> tuple[Any, int]:
+    """``value`` with every lone surrogate in its strings replaced by U+FFFD, and how many there were."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        items = [_without_lone_surrogates(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        items = {k: _without_lone_surrogates(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in items.items()}, sum(n for _, n in items.values())
+    return value, 0
 
 
 class InvalidRecord(ValueError):

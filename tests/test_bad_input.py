@@ -227,6 +227,21 @@ def test_jsonl_with_one_broken_line(tmp_path, capsys):
     assert_clean_stderr(capsys)
 
 
+def test_jsonl_line_with_a_lone_surrogate_escape(tmp_path, capsys):
+    """JSON can escape half a surrogate pair; no UTF-8 output can hold it: replaced, with a warning."""
+    line = json.dumps({"id": "s", "title": "标题\ud800", "text": BODY + "\udc00", "date": "2025-02-01"})
+    assert "\\ud800" in line and "\\udc00" in line
+    write(tmp_path / "in" / "feed.jsonl", "\n".join([line, _feed_line("b", BODY)]) + "\n")
+    out = tmp_path / "out"
+    assert extract(tmp_path / "in", out) == 0
+    assert records(out, "errors") == []
+    doc = by_doc(out, "documents", "feed/s")[0]
+    assert doc["title"] == "标题\ufffd" and doc["text"].endswith("\ufffd")
+    assert any("2 lone surrogate" in w for w in doc["warnings"])
+    assert by_doc(out, "facts", "feed/s") == [dict(f, doc_id="feed/s") for f in by_doc(out, "facts", "feed/b")]
+    assert_clean_stderr(capsys)
+
+
 # --- files that are odd but readable: a document, no error, the same facts ------------------------
 def _fm(body: str) -> str:
     title = "台積電擴大投資" if body == TRADITIONAL else "台积电扩大投资"
