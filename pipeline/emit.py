@@ -22,26 +22,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+import orjson
+
 OUTPUT_FILES = ("documents", "facts", "mentions", "errors")
 JOURNAL = ".capex-journal.jsonl"
 JOURNAL_VERSION = 1
 
 
-# One encoder for every line: json.dumps with any non-default option builds a new encoder per call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=False)
-# JSONEncoder.encode also builds its C encoder anew on every call; a document has dozens of lines,
-# so that encoder is built once here with the same settings (the bytes are the same). Records are
-# trees, so it keeps no markers for cycle checks.
-_C_ENCODE = None if json.encoder.c_make_encoder is None else json.encoder.c_make_encoder(
-    None, _ENCODER.default, json.encoder.encode_basestring, None, _ENCODER.key_separator,
-    _ENCODER.item_separator, False, False, True)
+# Lines are encoded by orjson (about 4x faster than the json module's C encoder: a document has
+# dozens of lines). What orjson refuses (an int beyond 64 bits, a non-str key) goes to json with
+# the same compact separators, so every line has the same layout.
+_FALLBACK = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def dumps(record: Any) -> str:
-    """One JSON line, Chinese kept as written."""
-    if _C_ENCODE is None:
-        return _ENCODER.encode(record)
-    return "".join(_C_ENCODE(record, 0))
+    """One JSON line, compact, Chinese kept as written."""
+    try:
+        return orjson.dumps(record).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return _FALLBACK.encode(record)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
