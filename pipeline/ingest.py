@@ -144,6 +144,14 @@ def doc_id_for(path: Path, root: Path) -> str:
 # --- reading one file ---------------------------------------------------------------------------
 def read_path(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document | IngestError]:
     """The documents of one file, or one IngestError; never raises for bad content."""
+    return [item.build() if isinstance(item, JsonlLine) else item
+            for item in read_path_lazily(path, root, max_bytes=max_bytes)]
+
+
+def read_path_lazily(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+                     ) -> list[Document | IngestError | JsonlLine]:
+    """``read_path``, except that each line of a .jsonl feed is a ``JsonlLine`` whose Document is
+    built by ``build()`` later (by the worker that extracts it, not by the process that reads)."""
     path, root = Path(path), Path(root)
     data = _read_bytes(path, max_bytes)
     if isinstance(data, IngestError):
@@ -156,7 +164,7 @@ def read_path(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         return [_empty(path)]
     doc_id = doc_id_for(path, root)
     if path.suffix.lower() == ".jsonl":
-        return _jsonl_documents(decoded.text, doc_id, path, decoded.encoding, decoded.warnings)
+        return _jsonl_lines(decoded.text, doc_id, path, decoded.encoding, decoded.warnings)
     try:
         document = _build(decoded.text, doc_id, path=str(path), encoding=decoded.encoding,
                           warnings=decoded.warnings)
@@ -196,10 +204,31 @@ def _empty(path: Path) -> IngestError:
     return IngestError(str(path), "read", "EmptyFile", "empty file: expected article text, found none")
 
 
-def _jsonl_documents(text: str, stem: str, path: Path, encoding: str,
-                     warnings: list[str]) -> list[Document | IngestError]:
-    """One document per line; a broken line gives one IngestError and the rest still come."""
-    results: list[Document | IngestError] = []
+@dataclass(frozen=True)
+class JsonlLine:
+    """One line of a .jsonl feed, parsed and checked (its id is unique in the feed), its
+    Document not built yet: ``build()`` builds it, or gives the IngestError building raised."""
+
+    text: str
+    doc_id: str
+    path: str
+    encoding: str
+    warnings: tuple[str, ...]
+    overrides: Mapping[str, Any]
+    line: int
+
+    def build(self) -> Document | IngestError:
+        try:
+            return _build(self.text, self.doc_id, path=self.path, encoding=self.encoding,
+                          warnings=list(self.warnings), overrides=self.overrides, line=self.line)
+        except Exception as error:  # noqa: BLE001 - one bad line must not lose the others
+            return IngestError(self.path, "parse", type(error).__name__, f"line {self.line}: {_line_problem(error)}")
+
+
+def _jsonl_lines(text: str, stem: str, path: Path, encoding: str,
+                 warnings: list[str]) -> list[JsonlLine | IngestError]:
+    """One item per line; a broken line gives one IngestError and the rest still come."""
+    results: list[JsonlLine | IngestError] = []
     ids: set[str] = set()
     for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: JSON may hold U+2028
         if not line.strip():
@@ -214,13 +243,11 @@ def _jsonl_documents(text: str, stem: str, path: Path, encoding: str,
                                          "not a character) replaced by U+FFFD")
             doc_id = f"{stem}/{_record_id(record, ids)}"
             overrides = {key: record.get(key) for key in ("title", "date", "url")}
-            document = _build(record["text"], doc_id, path=str(path), encoding=encoding,
-                              warnings=line_warnings, overrides=overrides, line=number)
+            results.append(JsonlLine(record["text"], doc_id, str(path), encoding, tuple(line_warnings),
+                                     overrides, number))
         except Exception as error:  # noqa: BLE001 - one bad line must not lose the others
             kind = type(error).__name__
             results.append(IngestError(str(path), "parse", kind, f"line {number}: {_line_problem(error)}"))
-            continue
-        results.append(document)
     return results
 
 

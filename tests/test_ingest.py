@@ -426,3 +426,22 @@ def test_seed_article():
     assert first_sentence in doc.text and doc.text.split("\n")[0] == doc.title
     assert "width:" not in doc.text and "<" not in doc.text
     assert doc.date == dt.date(2025, 2, 8) and doc.meta["boilerplate_kinds"] == ["caption", "footer"]
+
+
+def test_feed_lines_are_parsed_when_listed_and_built_by_their_task(tmp_path):
+    """The process that lists a .jsonl feed parses it (ids are checked across the feed); each
+    line's Document is built by the task that extracts it, the same as read_path builds it."""
+    from pipeline.engines import Limits, iter_tasks, task_items
+    from pipeline.ingest import JsonlLine
+
+    lines = [json.dumps({"id": "a", "text": "<p>台积电今年资本支出300亿美元。</p>", "title": "T"}, ensure_ascii=False),
+             '{"id": "b", "text": "断了',
+             json.dumps({"id": "a", "text": "重复的编号"}, ensure_ascii=False),
+             json.dumps({"id": "c", "text": "微软今年资本支出800亿美元。", "date": "2025-02-08"}, ensure_ascii=False)]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tasks = list(iter_tasks([tmp_path], 10_000_000))
+    assert [type(t.item).__name__ for t in tasks] == ["JsonlLine", "IngestError", "IngestError", "JsonlLine"]
+    built = [item for task in tasks for item in task_items(task, Limits())]
+    assert [x.to_json() for x in built] == [x.to_json() for x in read_path(feed, tmp_path)]
+    assert isinstance(tasks[0].item, JsonlLine) and built[0].doc_id == "feed/a" and built[0].title == "T"

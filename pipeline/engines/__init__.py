@@ -23,7 +23,7 @@ from typing import Iterator, Sequence, Union
 
 from pipeline.document import Document
 from pipeline.emit import DocResult
-from pipeline.ingest import IngestError, iter_inputs, read_path
+from pipeline.ingest import IngestError, JsonlLine, iter_inputs, read_path, read_path_lazily
 
 HANG_MARKER_ENV = "CAPEX_TEST_HANG_MARKER"
 DEFAULT_DOC_TIMEOUT = 30.0
@@ -44,7 +44,7 @@ class Task:
     key: str
     path: str | None = None
     root: str | None = None
-    item: Union[Document, IngestError, None] = None
+    item: Union[Document, IngestError, JsonlLine, None] = None
 
     @property
     def label(self) -> str:
@@ -52,13 +52,15 @@ class Task:
 
 
 def iter_tasks(inputs: Sequence[str | Path], max_bytes: int) -> Iterator[Task]:
-    """The tasks of ``inputs`` in input order, lazily. A ``.jsonl`` file is read here (its lines
-    become one task each, so they spread over the workers); any other file is read by the task."""
+    """The tasks of ``inputs`` in input order, lazily. A ``.jsonl`` file is read and parsed here
+    (its lines become one task each, so they spread over the workers; ids are checked across the
+    feed); each line's Document is built by the task, as any other file is read by its task."""
     seq = 0
     for path, root in iter_inputs(inputs):
         if path.suffix.lower() == ".jsonl" and path.is_file():
             # a feed is limited per document (``process_document``), the file only by JSONL_MAX_BYTES
-            for number, item in enumerate(read_path(path, root, max_bytes=max(max_bytes, JSONL_MAX_BYTES))):
+            lines = read_path_lazily(path, root, max_bytes=max(max_bytes, JSONL_MAX_BYTES))
+            for number, item in enumerate(lines):
                 yield Task(seq, f"jsonl:{path}#{number}", item=item)
                 seq += 1
         else:
@@ -177,6 +179,8 @@ def document_record(document: Document) -> dict:
 
 
 def task_items(task: Task, limits: Limits) -> list[Document | IngestError]:
+    if isinstance(task.item, JsonlLine):
+        return [task.item.build()]
     if task.item is not None:
         return [task.item]
     try:
