@@ -80,9 +80,13 @@ def _worker_main(conn, limits: Limits) -> None:
             if message is None:
                 return
             task, skip = message
+            if task.item is not None and not skip:  # one document: its result and "done" in one message
+                result, = run_task(task, limits, skip=skip)
+                conn.send(("doc", task.seq, skip, result, True))
+                continue
 
             def report(number: int, result: DocResult, seq: int = task.seq) -> None:
-                conn.send(("doc", seq, number, result))
+                conn.send(("doc", seq, number, result, False))
 
             run_task(task, limits, skip=skip, on_result=report)
             conn.send(("done", task.seq))
@@ -228,9 +232,12 @@ class _Pool:
                     if self.load_seconds is None and all(w.ready for w in self.workers):
                         self.load_seconds = time.perf_counter() - self.started
                 elif kind == "doc":
-                    _, seq, number, result = message
+                    _, seq, number, result, last = message
                     pending[seq].results[number] = result
                     worker.current, worker.since = number + 1, time.monotonic()
+                    if last:  # a one-document task: done with its document
+                        pending[seq].done = True
+                        worker.finished()
                 elif kind == "done":
                     pending[message[1]].done = True
                     worker.finished()
