@@ -83,12 +83,12 @@ def is_increase_by(ctx: ArticleContext, money: Mention, sentence: Segment) -> bo
     left = ctx.clause_start(money.start, sentence.start)
     cues = ctx.cues("increase_by", left, money.start)
     if not cues:
-        return _follows_increase(ctx, money, left)
+        return False
     gap = ctx.text[cues[-1].end:money.start]
     levels = ctx.cues("level_verbs", cues[-1].start, money.start)
     if any(c.start >= cues[-1].start for c in levels if c.text in ("至", "到") or len(c.text) > 1):
         return False
-    return len(gap) <= 6 and not any(ch.isdigit() for ch in gap)
+    return (len(gap) <= 6 and not any(ch.isdigit() for ch in gap)) or _follows_increase(ctx, money, left)
 
 
 def _follows_increase(ctx: ArticleContext, money: Mention, clause_start: int) -> bool:
