@@ -41,16 +41,16 @@ class ArticleContext:
     sentences: list[Segment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        company_spans = [(m.start, m.end) for m in self.mentions if m.type == "company"]
-        company_spans += [m.span() for m in BOOK_TITLE.finditer(self.text)]
-        self.masked = mask_spans(self.text, company_spans)
-        self.sentences = split_sentences(self.text)
-        self._paragraphs: list[Segment] | None = None  # split when first asked for (tables, a period's paragraph)
         # Mentions by type, in the given order, with their starts for bisection when that order is by
         # start: a giant page has thousands of sentences and mentions, and a scan per lookup is quadratic.
         by_type: dict[str, list[Mention]] = {}
         for mention in self.mentions:
             by_type.setdefault(mention.type, []).append(mention)
+        company_spans = [(m.start, m.end) for m in by_type.get("company", ())]
+        company_spans += [m.span() for m in BOOK_TITLE.finditer(self.text)]
+        self.masked = mask_spans(self.text, company_spans)
+        self.sentences = split_sentences(self.text)
+        self._paragraphs: list[Segment] | None = None  # split when first asked for (tables, a period's paragraph)
         # kind → (mentions, their starts or None, their ends or None)
         self._by_type: dict[str, tuple[list[Mention], list[int] | None, list[int] | None]] = {}
         for kind, found in by_type.items():
