@@ -46,23 +46,24 @@ def run_document(document: Document, nlp: Language | None = None) -> Extraction:
     register_extensions()
     nlp = nlp or load()
     doc = nlp.make_doc(document.text)
-    doc._.doc_id = document.doc_id
-    doc._.pub_date = document.date
-    doc._.locale_currency = _locale_currency(document)
-    doc._.mentions = []
+    extensions = doc._  # each ``doc._`` builds an Underscore object: one for the four settings
+    extensions.doc_id = document.doc_id
+    extensions.pub_date = document.date
+    extensions.locale_currency = _locale_currency(document)
+    extensions.mentions = []
     boilerplate = document.meta.get("boilerplate") or []
     for name, component in nlp.pipeline:
-        if name == "capex_facts":  # photo credits and copyright footers are not the article
+        if name == "capex_facts" and boilerplate:  # photo credits and copyright footers are not the article
             doc._.mentions = _outside(doc._.mentions, boilerplate)
         doc = component(doc)
-    mentions = _outside(doc._.mentions, boilerplate)
-    _record_rejections(document, doc)
-    return Extraction(document.doc_id, list(doc._.facts or []), mentions)
+    extensions = doc._
+    mentions = _outside(extensions.mentions, boilerplate)
+    _record_rejections(document, extensions.rejected)
+    return Extraction(document.doc_id, list(extensions.facts or []), mentions)
 
 
-def _record_rejections(document: Document, doc) -> None:
-    """Amounts a recogniser refused (beyond 10^16…) become warnings of the document, with why."""
-    rejected = list(getattr(doc._, "rejected", None) or []) if doc.has_extension("rejected") else []
+def _record_rejections(document: Document, rejected: list[dict] | None) -> None:
+    """Amounts a recogniser refused (beyond 10^16…), doc._.rejected, become warnings of the document, with why."""
     if rejected and isinstance(document.meta, dict):
         document.meta.setdefault("warnings", []).extend(
             f"{r['type']} {r['text']!r} at [{r['start']}, {r['end']}): {r['reason']}" for r in rejected)

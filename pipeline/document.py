@@ -109,7 +109,9 @@ class Mention:
             "type": type, "text": text, "start": start, "end": end, "value": value, "value_high": value_high,
             "currency": currency, "qualifier": qualifier, "kind": kind, "period_start": period_start,
             "period_end": period_end, "fiscal": fiscal, "name": name, "info": {} if info is _MISSING else info})
-        self.__post_init__()
+        # the checks of __post_init__ inline (type is a str here): a call less per mention
+        if type not in MENTION_TYPES or not 0 <= start <= end or len(text) != end - start:
+            self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.type not in MENTION_TYPES:
@@ -140,9 +142,13 @@ class Mention:
         else:
             record = {"doc_id": doc_id, "type": kind, "text": self.text, "span": [self.start, self.end],
                       "name": self.name}
-        if self.info:  # most values are scalars already: no _plain call for them
-            scalars = _JSON_SCALARS
-            record["info"] = {k: v if type(v) in scalars else _plain(v) for k, v in self.info.items()}
+        info = self.info
+        if info:  # most infos hold scalars only: a plain copy (a C-level check, no call per value)
+            if _JSON_SCALARS.issuperset(map(type, info.values())):
+                record["info"] = dict(info)
+            else:
+                scalars = _JSON_SCALARS
+                record["info"] = {k: v if type(v) in scalars else _plain(v) for k, v in info.items()}
         return record
 
     @classmethod

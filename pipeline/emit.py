@@ -43,6 +43,14 @@ def dumps(record: Any) -> str:
         return _FALLBACK.encode(record)
 
 
+def _dumps_bytes(record: Any) -> bytes:
+    """``dumps(record)`` as UTF-8 bytes (a lone surrogate json lets through survives the round trip)."""
+    try:
+        return orjson.dumps(record)
+    except TypeError:
+        return _FALLBACK.encode(record).encode("utf-8", "surrogatepass")
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write ``data`` as pretty JSON to ``path`` through a temporary file in the same folder."""
     write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -79,7 +87,9 @@ class DocResult:
 
     @classmethod
     def from_records(cls, records: dict[str, Sequence[Any]], error_stage: str | None = None) -> "DocResult":
-        lines = {name: "\n".join([dumps(r) for r in items]) + "\n" for name, items in records.items() if items}
+        # the lines of one file joined as bytes and decoded once (dozens of mention lines per document)
+        lines = {name: (b"\n".join([_dumps_bytes(r) for r in items]) + b"\n").decode("utf-8", "surrogatepass")
+                 for name, items in records.items() if items}
         counts = {name: len(items) for name, items in records.items() if items}
         return cls(lines, counts, error_stage)
 

@@ -208,3 +208,13 @@ def test_run_json_tells_loading_apart_from_the_run(corpus, tmp_path, jobs):
     run = json.loads((tmp_path / "out" / "run.json").read_text())
     assert 0 < run["load_seconds"] <= run["seconds"]
     assert summary.load_seconds == pytest.approx(run["load_seconds"], abs=0.001)
+
+
+def test_doc_result_lines_are_the_dumps_of_each_record():
+    """Lines joined as bytes read the same as dumps() per record, also where orjson refuses (big int)."""
+    from pipeline.emit import DocResult, dumps
+
+    records = {"facts": [{"v": 2 ** 70, "t": "资本支出"}, {"v": 1.5, "t": None}], "errors": []}
+    result = DocResult.from_records(records)
+    assert result.lines == {"facts": "".join(dumps(r) + "\n" for r in records["facts"])}
+    assert result.counts == {"facts": 2}

@@ -1,6 +1,7 @@
 """What every recogniser component shares: the Doc extensions and how mentions land on a Doc."""
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Iterable
 
 from spacy.tokens import Doc
@@ -37,16 +38,25 @@ def doc_mentions(doc: Doc, mention_type: str | None = None) -> list[Mention]:
 
 def add_mentions(doc: Doc, mentions: Iterable[Mention], mention_type: str) -> Doc:
     """Put ``mentions`` on the Doc: exact records in doc._.mentions, token-aligned spans in doc.spans."""
-    new = sorted(mentions, key=lambda m: (m.start, m.end))
-    kept = [m for m in (doc._.mentions or []) if m.type != mention_type]
-    doc._.mentions = sorted(kept + new, key=lambda m: (m.start, -m.end, m.type))
+    new = sorted(mentions, key=_BY_OFFSETS)
+    extensions = doc._  # each ``doc._`` builds an Underscore object: once per call, not twice
+    kept = [m for m in (extensions.mentions or []) if m.type != mention_type]
+    extensions.mentions = sorted(kept + new, key=_text_order)
     spans = []
     label = doc.vocab.strings.add(mention_type)  # the label's hash once, not once per span
+    char_span = doc.char_span
     for mention in new:
-        span = doc.char_span(mention.start, mention.end, label=label, alignment_mode="expand")
+        span = char_span(mention.start, mention.end, label=label, alignment_mode="expand")
         if span is not None:
             if mention.type == "company" and mention.name:
                 span.id_ = mention.name
             spans.append(span)
     doc.spans[mention_type] = spans
     return doc
+
+
+_BY_OFFSETS = attrgetter("start", "end")  # (start, end) built in C, no Python call per mention
+
+
+def _text_order(mention: Mention) -> tuple[int, int, str]:
+    return mention.start, -mention.end, mention.type
