@@ -120,16 +120,17 @@ class ScreeningTokenizer:
         self.terms = finance_term_pattern()
 
     def __call__(self, text: str) -> Doc:
-        ends: list[int] = []  # where each token ends
+        words: list[str] = []
         cuts = None
         for chunk in _CHUNK.finditer(text):
             start, end = chunk.span()
             if not self.screen or self._worth_segmenting(chunk.group()):
                 cuts = cuts or self.text_cuts(text)
-                ends += self._join_terms(text, start, end, cuts.word_ends(start, end))
+                ends = self._join_terms(text, start, end, cuts.word_ends(start, end))
+                words += [text[s:e] for s, e in zip([start, *ends], ends)]
             else:
-                ends += [m.end() for m in _RUNS.finditer(text, start, end)]
-        return self._doc(text, ends)
+                words += _RUNS.findall(text, start, end)  # the runs cover the chunk: ``.`` takes the rest
+        return self._doc(text, words)
 
     def _worth_segmenting(self, sentence: str) -> bool:
         return bool(self.numeral.search(sentence) and self.amount_word.search(sentence)
@@ -145,8 +146,8 @@ class ScreeningTokenizer:
                 inside.update(range(term.start() + 1, term.end()))
         return [e for e in ends if e not in inside] if inside else ends
 
-    def _doc(self, text: str, ends: list[int]) -> Doc:
-        doc = TextDoc(self.vocab, *_words_and_spaces(text, ends))
+    def _doc(self, text: str, words: list[str]) -> Doc:
+        doc = TextDoc(self.vocab, *_words_and_spaces(text, words))
         doc._capex_text = text
         return doc
 
@@ -164,23 +165,20 @@ class ScreeningTokenizer:
         return self
 
 
-def _words_and_spaces(text: str, ends: list[int]) -> tuple[list[str], list[bool]]:
-    """The words of ``text`` cut at ``ends``; a single space after a word is that word's trailing space."""
-    if " " not in text:  # most Chinese text: no trailing spaces to find, one slice per word
-        words = [text[start:end] for start, end in zip([0, *ends], ends)]
+def _words_and_spaces(text: str, words: list[str]) -> tuple[list[str], list[bool]]:
+    """The words of ``text`` (which they cover, in order) with their trailing spaces: a single
+    space after a word is that word's trailing space."""
+    if " " not in text:  # most Chinese text: no trailing spaces to find
         return words, [False] * len(words)
-    words: list[str] = []
+    kept: list[str] = []
     spaces: list[bool] = []
-    start = 0
-    for end in ends:
-        word = text[start:end]
-        if word == " " and words and not spaces[-1] and not words[-1].isspace():
+    for word in words:
+        if word == " " and kept and not spaces[-1] and not kept[-1].isspace():
             spaces[-1] = True
         else:
-            words.append(word)
+            kept.append(word)
             spaces.append(False)
-        start = end
-    return words, spaces
+    return kept, spaces
 
 
 def load_nlp(components: tuple[str, ...] = PIPE_NAMES, screen: bool = True) -> Language:

@@ -9,6 +9,7 @@ are canonicalised to Simplified Chinese and found again wherever they recur.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -77,14 +78,13 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
     for start, candidates in R.iter_alias_hits(text):
         if start < covered:
             continue
-        for surface, company in candidates:
+        for surface, company, short_han in candidates:
             end = start + len(surface)
             if (blocked and R.inside(start, end, blocked)) or \
                     (surface not in forms and not R.alias_allowed(surface, company, forms)):
                 continue
-            if len(surface) <= 3 and _ALL_HAN.fullmatch(surface):
-                if not cuts.is_boundary(start) or not cuts.is_boundary(end):
-                    continue
+            if short_han and (not cuts.is_boundary(start) or not cuts.is_boundary(end)):
+                continue
             break
         else:
             continue
@@ -109,7 +109,6 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
     return mentions
 
 
-_ALL_HAN = regex.compile(r"\p{Han}+")
 _WORD_AFTER_FORM = regex.compile(r"(?:债|債|化|内|內|级|級|层|層|型|制|製|治理|章程)")
 _NAME_WORD = regex.compile(r"[\p{Han}A-Za-z]+")
 
@@ -145,7 +144,8 @@ class _Covered:
 
 
 _RUN_BEFORE_CODE = regex.compile(r"[\p{Han}A-Za-z\-]{2,16}$")
-_LATIN_IN_CONTEXT = regex.compile(
+# stdlib re: scans this literal-led pattern about 2x faster than regex
+_LATIN_IN_CONTEXT = re.compile(
     r"(?:企业|企業|公司|集团|集團|初创|初創|新创|新創|厂商|廠商|巨头|巨頭|实验室|實驗室)\s*"
     r"([A-Z][A-Za-z0-9]*(?:[\-'’&.]?[A-Za-z0-9]+)*(?:\s[A-Z][A-Za-z0-9]+){0,2})")
 _LOWER = regex.compile(r"[a-z]")
