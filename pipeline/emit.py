@@ -44,11 +44,11 @@ def dumps(record: Any) -> str:
 
 
 def _dumps_bytes(record: Any) -> bytes:
-    """``dumps(record)`` as UTF-8 bytes (a lone surrogate json lets through survives the round trip)."""
+    """``dumps(record)`` as UTF-8 bytes (a lone surrogate, which UTF-8 cannot hold, as its JSON escape)."""
     try:
         return orjson.dumps(record)
     except TypeError:
-        return _FALLBACK.encode(record).encode("utf-8", "surrogatepass")
+        return _FALLBACK.encode(record).encode("utf-8", "backslashreplace")
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -81,15 +81,15 @@ class DocResult:
     """What one document (or one input that gave no document) adds to the output files:
     the JSONL text per file, how many records that is, and the error stage if it failed."""
 
-    lines: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, bytes] = field(default_factory=dict)  # UTF-8: encoded where the records are made
     counts: dict[str, int] = field(default_factory=dict)
     error_stage: str | None = None
 
     @classmethod
     def from_records(cls, records: dict[str, Sequence[Any]], error_stage: str | None = None) -> "DocResult":
-        # the lines of one file joined as bytes and decoded once (dozens of mention lines per document)
-        lines = {name: (b"\n".join([_dumps_bytes(r) for r in items]) + b"\n").decode("utf-8", "surrogatepass")
-                 for name, items in records.items() if items}
+        # bytes, as written: a pool worker encodes them, and bytes cross to the driver without the
+        # UTF-8 round trip a str would take in pickle
+        lines = {name: b"\n".join([_dumps_bytes(r) for r in items]) + b"\n" for name, items in records.items() if items}
         counts = {name: len(items) for name, items in records.items() if items}
         return cls(lines, counts, error_stage)
 
@@ -227,7 +227,7 @@ class OutputWriter:
     # -- writing
     def write_entry(self, key: str, results: Iterable[DocResult]) -> JournalEntry:
         """Append the records of one input (its documents in order) and journal them."""
-        chunks: dict[str, list[str]] = {}
+        chunks: dict[str, list[bytes]] = {}
         counts: dict[str, int] = {}
         error_kinds: dict[str, int] = {}
         for result in results:
@@ -239,7 +239,7 @@ class OutputWriter:
                 error_kinds[result.error_stage] = error_kinds.get(result.error_stage, 0) + 1
         files: dict[str, tuple[int, str]] = {}
         for name, texts in chunks.items():
-            data = "".join(texts).encode("utf-8")
+            data = b"".join(texts)
             self.streams[name].write(data)
             self.offsets[name] += len(data)
             files[name] = (self.offsets[name], hashlib.sha256(data).hexdigest())

@@ -211,10 +211,19 @@ def test_run_json_tells_loading_apart_from_the_run(corpus, tmp_path, jobs):
 
 
 def test_doc_result_lines_are_the_dumps_of_each_record():
-    """Lines joined as bytes read the same as dumps() per record, also where orjson refuses (big int)."""
+    """A result's lines are the UTF-8 of dumps() per record, also where orjson refuses (big int)."""
     from pipeline.emit import DocResult, dumps
 
     records = {"facts": [{"v": 2 ** 70, "t": "资本支出"}, {"v": 1.5, "t": None}], "errors": []}
     result = DocResult.from_records(records)
-    assert result.lines == {"facts": "".join(dumps(r) + "\n" for r in records["facts"])}
+    assert result.lines == {"facts": "".join(dumps(r) + "\n" for r in records["facts"]).encode("utf-8")}
     assert result.counts == {"facts": 2}
+
+
+def test_a_lone_surrogate_is_written_as_its_json_escape():
+    """UTF-8 cannot hold half a surrogate pair; the line keeps it as a JSON escape, which reads back."""
+    from pipeline.emit import DocResult
+
+    line = DocResult.from_records({"facts": [{"t": "a\ud800b"}]}).lines["facts"]
+    assert line == b'{"t":"a\\ud800b"}\n'
+    assert json.loads(line) == {"t": "a\ud800b"}
