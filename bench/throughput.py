@@ -2,7 +2,9 @@
 
 Builds corpora of N articles (default N = 1,000 and 10,000) from samples/, each article a
 sample with its numbers redrawn and its company names swapped (JSONL shards of 100 articles),
-then measures in one run:
+then measures in one run, in rounds (``--rounds``, default 3) of every measurement below, each
+ratio taken within a round and the median over rounds printed (a shared machine that speeds up
+or slows down between measurements moves both sides of a ratio taken close together):
 
 - plain ``jieba.cut`` (default dictionary, HMM on) over the same cleaned text, in a fresh
   process: characters/s, the baseline;
@@ -16,7 +18,7 @@ then measures in one run:
 
 It prints one table and the ratios the issue asks about. It measures; it does not gate CI.
 
-    python bench/throughput.py [--sizes 1000 10000] [--keep DIR]
+    python bench/throughput.py [--sizes 1000 10000] [--rounds 3] [--keep DIR]
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -152,63 +155,83 @@ print(json.dumps({"chars": chars, "seconds": best}))
 """
 
 
-def measure(n: int, work: Path, jobs_all: int, repeats: int) -> list[dict]:
+def measure(n: int, work: Path, jobs_all: int, repeats: int, rounds: int) -> list[dict]:
+    """``rounds`` rounds of: the pipeline at each --jobs setting, then jieba on the same text. A
+    ratio is taken within a round (its runs are minutes apart at most, so a machine that speeds up
+    or slows down between rounds moves both sides), and each row shows the median over rounds."""
     corpus = work / f"corpus-{n}"
     build_corpus(n, corpus)
+    settings = sorted({1, jobs_all})
+    per_round: list[dict] = []
+    for _ in range(rounds):
+        per_round.append(_one_round(n, corpus, work, settings, repeats))
+    first = per_round[0]
     rows = []
-    outputs = {}
-    for jobs in sorted({1, jobs_all}):
+    for what in ["jieba.cut", *settings]:
+        runs = [r[what] for r in per_round]
+        row = {"n": n, "what": what if what == "jieba.cut" else f"capex --jobs {what}",
+               "jobs": 1 if what == "jieba.cut" else what, "chars": first["chars"],
+               "same_output": first["same"], "rounds": rounds}
+        for key in ("seconds", "load", "wall"):
+            row[key] = statistics.median(run[key] for run in runs)
+        row["peak"] = max(run["peak"] for run in runs)
+        row["docs"] = runs[0]["docs"]
+        row["chars_per_s"] = row["chars"] / row["seconds"]
+        row["docs_per_s"] = row["docs"] / row["seconds"] if row["docs"] else None
+        row["x_jieba"] = statistics.median(r["jieba.cut"]["seconds"] / r[what]["seconds"] for r in per_round)
+        row["x_jieba_loaded"] = statistics.median(
+            r["jieba.cut"]["seconds"] / (r[what]["seconds"] - r[what]["load"]) for r in per_round)
+        row["x_one_job"] = statistics.median(r[1]["seconds"] / r[what]["seconds"] for r in per_round)
+        rows.append(row)
+    return rows
+
+
+def _one_round(n: int, corpus: Path, work: Path, settings: list[int], repeats: int) -> dict:
+    found: dict = {}
+    for jobs in settings:
         out = work / f"out-{n}-j{jobs}"
         shutil.rmtree(out, ignore_errors=True)
         wall, peak, _ = run_measured(CAPEX + ["extract", str(corpus), "--out", str(out), "--jobs", str(jobs),
                                               "--quiet"])
         run = json.loads((out / "run.json").read_text(encoding="utf-8"))
-        outputs[jobs] = out
-        rows.append({"n": n, "what": f"capex --jobs {jobs}", "jobs": jobs, "seconds": run["seconds"], "wall": wall,
-                     "load": run.get("load_seconds") or 0.0, "docs": run["documents"], "peak": peak})
-    chars = 0
-    with (outputs[1] / "documents.jsonl").open(encoding="utf-8") as docs:
-        for line in docs:
-            chars += len(json.loads(line)["text"])
-    wall, peak, out = run_measured([sys.executable, "-c", JIEBA_SCRIPT, str(outputs[1] / "documents.jsonl"),
-                                    str(repeats)])
-    jieba_run = json.loads(out)
-    rows.insert(0, {"n": n, "what": "jieba.cut", "jobs": 1, "seconds": jieba_run["seconds"], "wall": wall,
-                    "load": 0.0, "docs": None, "peak": peak})
-    same = all((outputs[1] / f"{name}.jsonl").read_bytes() == (outputs[jobs_all] / f"{name}.jsonl").read_bytes()
-               for name in ("documents", "facts", "mentions", "errors"))
-    for row in rows:
-        row["chars"] = chars
-        row["chars_per_s"] = chars / row["seconds"]
-        row["chars_per_s_loaded"] = chars / (row["seconds"] - row["load"])
-        row["docs_per_s"] = row["docs"] / row["seconds"] if row["docs"] else None
-        row["same_output"] = same
-    return rows
+        found[jobs] = {"seconds": run["seconds"], "load": run.get("load_seconds") or 0.0, "wall": wall,
+                       "docs": run["documents"], "peak": peak, "out": out}
+    documents = found[1]["out"] / "documents.jsonl"
+    with documents.open(encoding="utf-8") as docs:
+        found["chars"] = sum(len(json.loads(line)["text"]) for line in docs)
+    wall, peak, out = run_measured([sys.executable, "-c", JIEBA_SCRIPT, str(documents), str(repeats)])
+    found["jieba.cut"] = {"seconds": json.loads(out)["seconds"], "load": 0.0, "wall": wall, "docs": None,
+                          "peak": peak}
+    found["same"] = all((found[1]["out"] / f"{name}.jsonl").read_bytes() ==
+                        (found[settings[-1]]["out"] / f"{name}.jsonl").read_bytes()
+                        for name in ("documents", "facts", "mentions", "errors"))
+    return found
 
 
 def render(rows: list[dict], jobs_all: int) -> str:
     lines = [f"{'N':>6}  {'what':<16} {'seconds':>8} {'load s':>6} {'wall s':>7} {'chars/s':>10} {'docs/s':>8} "
              f"{'x jieba':>7} {'x jieba, loaded':>15} {'peak MB':>8}"]
-    base = {r["n"]: r["chars_per_s"] for r in rows if r["what"] == "jieba.cut"}
     for r in rows:
         docs = f"{r['docs_per_s']:.1f}" if r["docs_per_s"] else "-"
         lines.append(f"{r['n']:>6}  {r['what']:<16} {r['seconds']:>8.2f} {r['load']:>6.2f} {r['wall']:>7.1f} "
-                     f"{r['chars_per_s']:>10,.0f} {docs:>8} {r['chars_per_s'] / base[r['n']]:>7.2f} "
-                     f"{r['chars_per_s_loaded'] / base[r['n']]:>15.2f} {r['peak'] / 2**20:>8.0f}")
+                     f"{r['chars_per_s']:>10,.0f} {docs:>8} {r['x_jieba']:>7.2f} "
+                     f"{r['x_jieba_loaded']:>15.2f} {r['peak'] / 2**20:>8.0f}")
     lines.append("")
-    sizes = sorted(base)
+    sizes = sorted({r["n"] for r in rows})
     for n in sizes:
         one = next(r for r in rows if r["n"] == n and r["what"] == "capex --jobs 1")
         many = next(r for r in rows if r["n"] == n and r["jobs"] == jobs_all and r["what"] != "jieba.cut")
-        lines.append(f"N={n}: --jobs 1 / jieba.cut = {one['chars_per_s'] / base[n]:.2f} (goal >= 0.5; "
-                     f"{one['chars_per_s_loaded'] / base[n]:.2f} once loaded, as jieba's time is); "
-                     f"--jobs {jobs_all} / --jobs 1 = {many['chars_per_s'] / one['chars_per_s']:.2f} (goal >= 1.6 at 2 cores); "
+        lines.append(f"N={n}: --jobs 1 / jieba.cut = {one['x_jieba']:.2f} (goal >= 0.5; "
+                     f"{one['x_jieba_loaded']:.2f} once loaded, as jieba's time is); "
+                     f"--jobs {jobs_all} / --jobs 1 = {many['x_one_job']:.2f} (goal >= 1.6 at 2 cores); "
                      f"same output at both: {one['same_output']}")
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
         for jobs in sorted({1, jobs_all}):
             peak = {r["n"]: r["peak"] for r in rows if r["jobs"] == jobs and r["what"] != "jieba.cut"}
             lines.append(f"peak memory --jobs {jobs}: N={large} / N={small} = {peak[large] / peak[small]:.2f} (goal <= 1.2)")
+    lines.append(f"(ratios: the median over {rows[0]['rounds']} rounds of the ratio within each round; "
+                 "seconds: the median run)")
     return "\n".join(lines)
 
 
@@ -216,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="the 'all cores' setting")
-    parser.add_argument("--repeats", type=int, default=3, help="jieba passes (the best one counts)")
+    parser.add_argument("--repeats", type=int, default=3, help="jieba passes per round (the best one counts)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of all runs; ratios are medians over them")
     parser.add_argument("--keep", help="build corpora and outputs here and keep them")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON too")
     args = parser.parse_args(argv)
@@ -224,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows = []
         for n in args.sizes:
-            rows += measure(n, work, args.jobs, args.repeats)
+            rows += measure(n, work, args.jobs, args.repeats, args.rounds)
         print(f"capex throughput, {os.cpu_count()} cores, python {sys.version.split()[0]}")
         print(render(rows, args.jobs))
         if args.json:
