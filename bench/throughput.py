@@ -209,8 +209,8 @@ def _one_round(n: int, corpus: Path, work: Path, settings: list[int], repeats: i
 
 
 def render(rows: list[dict], jobs_all: int) -> str:
-    lines = [f"{'N':>6}  {'what':<16} {'seconds':>8} {'load s':>6} {'wall s':>7} {'chars/s':>10} {'docs/s':>8} "
-             f"{'x jieba':>7} {'x jieba, loaded':>15} {'peak MB':>8}"]
+    lines = [(f"{'N':>6}  {'what':<16} {'seconds':>8} {'load s':>6} {'wall s':>7} {'chars/s':>10} {'docs/s':>8} "
+              f"{'x jieba':>7} {'x jieba, loaded':>15} {'peak MB':>8}")]
     for r in rows:
         docs = f"{r['docs_per_s']:.1f}" if r["docs_per_s"] else "-"
         lines.append(f"{r['n']:>6}  {r['what']:<16} {r['seconds']:>8.2f} {r['load']:>6.2f} {r['wall']:>7.1f} "
