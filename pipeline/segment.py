@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from spacy.tokens.doc import pickle_doc
 
 from pipeline.lexicon import load_data, require_keys, require_str_list
-from pipeline.recognize.re_compat import re_dialect
+from pipeline.recognize.re_compat import literal_words, re_dialect
 
 PIPE_NAMES = ("capex_company", "capex_money", "capex_percent", "capex_period", "capex_facts")
 
@@ -36,9 +36,7 @@ def finance_term_pattern() -> re.Pattern:
     """The finance terms that are one token each (models/finance_terms.yaml), longest first."""
     data = require_keys("finance_terms.yaml", load_data("finance_terms.yaml"), ["terms"])
     terms = require_str_list("finance_terms.yaml", "terms", data["terms"])
-    # stdlib re behind a first-character guard (see screen_pattern)
-    firsts = "".join(sorted({t[0] for t in terms}))
-    return re.compile(f"(?=[{re.escape(firsts)}])(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")")
+    return re.compile(literal_words(terms))
 
 
 class TextDoc(Doc):
@@ -68,19 +66,8 @@ def screen_pattern() -> re.Pattern:
     sentence is split into script runs: the recognisers read characters, not tokens, so their
     output does not depend on this, and jieba's cost is paid only where the fact stage may look.
     Latin words (capex, 5G网络) in any case."""
-    from pipeline.recognize.re_compat import ignoring_case
-
     capex = require_keys("capex_terms.yaml", load_data("capex_terms.yaml"), ["strong_triggers", "capex_objects"])
-    words = sorted(set(capex["strong_triggers"]) | set(capex["capex_objects"]), key=len, reverse=True)
-    latin = [w for w in words if _LATIN_LETTER.search(w)]
-    firsts = {w[0] for w in words} | {w[0].swapcase() for w in latin}
-    # stdlib re with a first-character guard: a position no word starts at fails at once (4x faster
-    # than regex's search of the alternation); each Latin word is its own (?i:…) group
-    choices = [re.escape(w) for w in words if w not in latin] + [ignoring_case([re.escape(w)]) for w in latin]
-    return re.compile("(?=[" + re.escape("".join(sorted(firsts))) + "])(?:" + "|".join(choices) + ")")
-
-
-_LATIN_LETTER = re.compile("[A-Za-z]")
+    return re.compile(literal_words([*capex["strong_triggers"], *capex["capex_objects"]], ignore_case=True))
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ import pytest
 import regex
 
 from pipeline.recognize import money, percent, period_rules
-from pipeline.recognize.re_compat import ignoring_case, not_after, re_dialect
+from pipeline.recognize.re_compat import ignoring_case, literal_words, not_after, re_dialect
 
 EVERY_CHARACTER = "".join(chr(c) for c in range(0x40000) if not 0xD800 <= c < 0xE000)
 
@@ -34,6 +34,18 @@ def test_not_after_rejects_each_word_whatever_its_length(text, expected):
 def test_ignoring_case_is_regexs_case_folding(text, matches):
     source = "[0-9] ?" + ignoring_case(["billion", "bn"])
     assert bool(re.search(source, text)) == bool(regex.search("[0-9] ?(?i:billion|bn)", text)) == matches
+
+
+@pytest.mark.parametrize("text", [
+    "资本支出", "今年CAPEX", "capex", "cApEx", "\u212awh", "KWH", "ſpend", "SPEND", "spends", "bıllion", "İn", "in",
+    "资本开支与capex", "无关的文字",
+])
+@pytest.mark.parametrize("ignore_case", [False, True])
+def test_literal_words_find_what_regex_finds_with_the_plain_alternation(text, ignore_case):
+    words = ["资本支出", "资本开支", "资本", "capex", "kwh", "spend", "spends", "in", "billion"]
+    ours = re.compile(literal_words(words, ignore_case=ignore_case))
+    theirs = regex.compile("|".join(sorted(words, key=len, reverse=True)), regex.IGNORECASE if ignore_case else 0)
+    assert [m.span() for m in ours.finditer(text)] == [m.span() for m in theirs.finditer(text)]
 
 
 PIECES = ["2025", "25", "年", "月", "季度", "财年", "財年", "FY", "Q3", "H1", "上半年", "今年", "去年", "前三季",

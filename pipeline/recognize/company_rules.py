@@ -15,7 +15,7 @@ from typing import Iterable, NamedTuple
 import regex
 
 from pipeline.company_table import Company, load_company_table
-from pipeline.recognize.re_compat import ignoring_case, re_dialect
+from pipeline.recognize.re_compat import char_class, literal_words, re_dialect
 from pipeline.t2s import to_simplified
 
 CJK = r"\p{Han}"
@@ -99,10 +99,6 @@ def alias_index() -> dict[str, list[tuple[str, Company]]]:
     return index
 
 
-def _char_class(chars: Iterable[str]) -> str:
-    return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
-
-
 @functools.lru_cache(maxsize=1)
 def _alias_scan() -> tuple[re.Pattern, dict[str, list], dict[str, list]]:
     """``alias_index`` prepared for scanning: a pattern of the places where an alias can start
@@ -120,9 +116,9 @@ def _alias_scan() -> tuple[re.Pattern, dict[str, list], dict[str, list]]:
                 single.setdefault(ch, []).append((alias, company))
     longer = {two: _by_length(entries) for two, entries in longer.items()}
     single = {one: _by_length(entries) for one, entries in single.items()}
-    seconds = _char_class({pair[1] for pair in longer})
-    singles = "|" + _char_class(single) if single else ""
-    starts = re.compile(f"{_char_class({pair[0] for pair in longer})}(?={seconds}){singles}")
+    seconds = char_class({pair[1] for pair in longer})
+    singles = "|" + char_class(single) if single else ""
+    starts = re.compile(f"{char_class({pair[0] for pair in longer})}(?={seconds}){singles}")
     return starts, longer, single
 
 
@@ -202,11 +198,8 @@ def blocked_spans(text: str) -> list[tuple[int, int]]:
 
 _URL = regex.compile(r"(?:https?://|www\.)[^\s)\]）」>\"']+")
 _FOOTER_WORDS = ("版权", "版權", "©", "Copyright", "All rights reserved", "转载", "轉載", "图片来源", "圖片來源", "图源", "圖源")
-# stdlib re behind a first-character guard (a Latin first letter in either case): about twice as
-# fast as regex's case-insensitive scan of the alternation
-_FOOTER_WORD = re.compile(
-    "(?=" + _char_class({w[0] for w in _FOOTER_WORDS} | {w[0].swapcase() for w in _FOOTER_WORDS}) + ")"
-    + ignoring_case([re.escape(w) for w in _FOOTER_WORDS]))
+# stdlib re behind a first-character guard: about twice as fast as regex's case-insensitive scan
+_FOOTER_WORD = re.compile(literal_words(_FOOTER_WORDS, ignore_case=True))
 
 
 def footer_spans(text: str) -> list[tuple[int, int]]:
@@ -267,8 +260,13 @@ def cutter():
 def cut_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     """jieba's words of ``text`` as (start, end, word)."""
     words = cutter().cut(text)
-    ends = list(itertools.accumulate(map(len, words)))
+    ends = word_ends_from(0, words)
     return tuple(zip([0, *ends[:-1]], ends, words))
+
+
+def word_ends_from(start: int, words: list[str]) -> list[int]:
+    """The end offsets of ``words`` laid end to end from ``start``."""
+    return list(itertools.accumulate(map(len, words), initial=start))[1:]
 
 
 # Short runs (a name candidate, a whole short text) recur across documents: cached.
@@ -333,7 +331,7 @@ class TextCuts:
         ends = self._ends.get(start)
         if ends is None:
             words = self._words[start] = cutter().cut(self.base[start:end])
-            ends = self._ends[start] = list(itertools.accumulate(map(len, words), initial=start))[1:]
+            ends = self._ends[start] = word_ends_from(start, words)
         return ends
 
     def spans(self, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -351,8 +349,8 @@ class TextCuts:
             region_start, region_end = self.regions[i]
             ends.extend(range(pos + 1, region_start + 1))
             if region_end > end:  # cut where asked, not kept as the region's words
-                words, region_end = cutter().cut(self.base[region_start:end]), end
-                ends.extend(itertools.islice(itertools.accumulate(map(len, words), initial=region_start), 1, None))
+                ends.extend(word_ends_from(region_start, cutter().cut(self.base[region_start:end])))
+                region_end = end
             else:
                 ends.extend(self._region_ends(region_start, region_end))
             pos, i = region_end, i + 1

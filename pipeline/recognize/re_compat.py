@@ -85,3 +85,22 @@ def ignoring_case(words: Iterable[str]) -> str:
     """(?i:words) as regex reads it, for stdlib re: re's (?i) also takes the dotless ı for an i (regex
     does not), so no i of a word may be a ı."""
     return "(?i:{})".format("|".join(words).replace("i", "(?-i:(?!\u0131))i"))
+
+
+def char_class(chars: Iterable[str]) -> str:
+    """A character class of ``chars`` (single characters), escaped for re."""
+    return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
+
+
+def literal_words(words: Iterable[str], *, ignore_case: bool = False) -> str:
+    """An alternation of literal ``words``, longest first, behind a look-ahead for their first
+    characters: re then passes a position no word starts at with one class test, several times
+    faster than trying the alternation there (regex's own scan of such an alternation is faster
+    than re's without it). ``ignore_case``: as regex's (?i) (``ignoring_case``); the look-ahead
+    folds case as well, so it lets through every place a word matches."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    guard = "(?=" + char_class({w[0] for w in ordered}) + ")"
+    body = "|".join(map(re.escape, ordered))
+    if ignore_case:
+        return f"(?i:{guard})" + ignoring_case([body])
+    return f"{guard}(?:{body})"
