@@ -35,20 +35,18 @@ JOURNAL_VERSION = 1
 _FALLBACK = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def dumps(record: Any) -> str:
-    """One JSON line, compact, Chinese kept as written."""
-    try:
-        return orjson.dumps(record).decode("utf-8")
-    except TypeError:  # orjson.JSONEncodeError is a TypeError
-        return _FALLBACK.encode(record)
-
-
-def _dumps_bytes(record: Any) -> bytes:
-    """``dumps(record)`` as UTF-8 bytes (a lone surrogate, which UTF-8 cannot hold, as its JSON escape)."""
+def dumps_bytes(record: Any) -> bytes:
+    """One JSON line as UTF-8 bytes, compact, Chinese kept as written (a lone surrogate, which
+    UTF-8 cannot hold, as its JSON escape)."""
     try:
         return orjson.dumps(record)
-    except TypeError:
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
         return _FALLBACK.encode(record).encode("utf-8", "backslashreplace")
+
+
+def dumps(record: Any) -> str:
+    """``dumps_bytes`` as text."""
+    return dumps_bytes(record).decode("utf-8")
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -89,7 +87,7 @@ class DocResult:
     def from_records(cls, records: dict[str, Sequence[Any]], error_stage: str | None = None) -> "DocResult":
         # bytes, as written: a pool worker encodes them, and bytes cross to the driver without the
         # UTF-8 round trip a str would take in pickle
-        lines = {name: b"\n".join([_dumps_bytes(r) for r in items]) + b"\n" for name, items in records.items() if items}
+        lines = {name: b"\n".join([dumps_bytes(r) for r in items]) + b"\n" for name, items in records.items() if items}
         counts = {name: len(items) for name, items in records.items() if items}
         return cls(lines, counts, error_stage)
 
@@ -201,7 +199,7 @@ class OutputWriter:
             self.partial_path(name).write_bytes(b"")
         self.journal_path.unlink(missing_ok=True)
         header = {"journal": JOURNAL_VERSION, "files": list(OUTPUT_FILES)}
-        self.journal_path.write_bytes((dumps(header) + "\n").encode("utf-8"))
+        self.journal_path.write_bytes(dumps_bytes(header) + b"\n")
 
     def _recover(self) -> None:
         """Take the files of an earlier run back as partial files and keep the journal entries
@@ -248,7 +246,7 @@ class OutputWriter:
         entry = JournalEntry(key, counts, error_kinds, files)
         for name in chunks:
             self.streams[name].flush()  # the records reach the file before the journal names them
-        self.journal.write((dumps(entry.to_json()) + "\n").encode("utf-8"))
+        self.journal.write(dumps_bytes(entry.to_json()) + b"\n")
         self.journal.flush()
         return entry
 
