@@ -219,20 +219,10 @@ def guess_script(text: str) -> str | None:
 def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
     """``_script_sets`` as character classes of ranges: counting matches is several times faster
     than counting a text's characters and intersecting sets."""
-    return tuple(re.compile(f"[{_as_ranges(chars)}]") for chars in _script_sets())
+    from pipeline.recognize.re_compat import code_ranges
 
-
-def _as_ranges(chars: frozenset[str]) -> str:
-    """The characters (CJK only: nothing to escape) as a character class body: runs of
-    consecutive code points as ``a-z``."""
-    codes = sorted(map(ord, chars))
-    runs: list[list[int]] = []
-    for code in codes:
-        if runs and code == runs[-1][1] + 1:
-            runs[-1][1] = code
-        else:
-            runs.append([code, code])
-    return "".join(chr(a) if a == z else f"{chr(a)}-{chr(z)}" for a, z in runs)
+    return tuple(re.compile("[" + code_ranges((ord(ch), ord(ch) + 1) for ch in sorted(chars)) + "]")
+                 for chars in _script_sets())
 
 
 @lru_cache(maxsize=1)

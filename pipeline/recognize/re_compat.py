@@ -39,22 +39,22 @@ def _re_classes() -> dict[str, tuple[str, str | None]]:
     codes = array.array("I", range(0x40000))
     codes[0xD800:0xE000] = array.array("I", [0x21]) * 0x800  # surrogates cannot be decoded: "!" instead
     every = codes.tobytes().decode("utf-32-le")
-    han = _ranges(m.span() for m in regex.finditer(r"\p{Han}+", every))
+    han = code_ranges(m.span() for m in regex.finditer(r"\p{Han}+", every))
     classes = {r"\p{Han}": (f"[{han}]", han)}
     for name in (r"\s", r"\d"):
         wanted = {m.start() for m in regex.finditer(name, every)}
         own = {m.start() for m in re.finditer(name, every)}
-        extra, missing = _ranges((c, c + 1) for c in sorted(wanted - own)), own - wanted
+        extra, missing = code_ranges((c, c + 1) for c in sorted(wanted - own)), own - wanted
         if missing and extra:
             raise ValueError(f"re_dialect: {name} of re and regex differ both ways")
         if missing:  # only outside a class: [^\S\x1c-\x1f]
-            classes[name] = (f"[^{name.upper()}{_ranges((c, c + 1) for c in sorted(missing))}]", None)
+            classes[name] = (f"[^{name.upper()}{code_ranges((c, c + 1) for c in sorted(missing))}]", None)
         else:
             classes[name] = (f"[{name}{extra}]", name + extra)
     return classes
 
 
-def _ranges(spans) -> str:
+def code_ranges(spans) -> str:
     r"""re class ranges (\U0000001c-\U0000001f…) of [start, end) code point spans, neighbours joined."""
     joined: list[list[int]] = []
     for start, end in spans:
