@@ -44,3 +44,10 @@ def test_percent_in_runs_equals_percent_in_the_whole_text(texts, monkeypatch):
     fast = [percent.find_percents(t) for t in texts]
     monkeypatch.setattr(percent, "_RUNS", _whole_text)
     assert [percent.find_percents(t) for t in texts] == fast
+
+
+@pytest.mark.parametrize("text", ["", "2450亿美元", "２４５０億美元，增长５．８％", "１，０００亿元", "no digits", "全角：１２"])
+def test_normalise_digits_is_the_fullwidth_table(text):
+    from pipeline.recognize.numbers import FULLWIDTH, normalise_digits
+
+    assert normalise_digits(text) == text.translate(FULLWIDTH)

@@ -154,4 +154,3 @@ class ArticleContext:
             return False
         previous = self.of_type("money", 0, money.start)
         return bool(previous) and self.text[previous[-1].end:money.start].strip() in ("（", "(")
-

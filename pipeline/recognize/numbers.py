@@ -20,6 +20,7 @@ from pipeline.recognize.re_compat import not_after
 
 _ONE = Decimal(1)
 FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
+_WIDE_NARROW = tuple((chr(wide), chr(narrow)) for wide, narrow in FULLWIDTH.items())
 
 
 @functools.lru_cache(maxsize=1)
@@ -74,10 +75,16 @@ def numeral_words() -> list[str]:
 
 
 def normalise_digits(text: str) -> str:
-    """Full-width digits and separators to ASCII (same length, so offsets survive)."""
-    if text.isascii():  # nothing to translate; str.translate walks a mapping per character
+    """Full-width digits and separators to ASCII (same length, so offsets survive).
+
+    str.translate looks every character up in a dict; replacing only the few full-width
+    characters a text has (mostly ，) is several times faster on a whole article."""
+    if text.isascii():
         return text
-    return text.translate(FULLWIDTH)
+    for wide, narrow in _WIDE_NARROW:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text
 
 
 def parse_arabic(text: str) -> Decimal:

@@ -16,28 +16,17 @@ from spacy.language import Language
 
 from pipeline.document import Mention
 from pipeline.recognize.base import add_mentions, doc_mentions
-from pipeline.recognize.numbers import FULLWIDTH
+from pipeline.recognize.numbers import normalise_digits
 from pipeline.recognize.period_read import read_match
 from pipeline.recognize.period_resolve import Resolver, Span, granularity, month_text
 from pipeline.recognize.period_rules import Raw, patterns
 from pipeline.sentences import paragraph_starts, sentence_starts
 
-WIDE_NARROW = tuple((chr(wide), chr(narrow)) for wide, narrow in FULLWIDTH.items())
-
-
-def _normalise(text: str) -> str:
-    """normalise_digits(text). str.translate looks every character up in a dict; replacing only
-    the few full-width characters a text has (mostly ，) is several times faster."""
-    for wide, narrow in WIDE_NARROW:
-        if wide in text:
-            text = text.replace(wide, narrow)
-    return text
-
 
 def scan(text: str, pub_year: int | None = None) -> list[Raw]:
     """All period expressions in ``text``, in order, not overlapping."""
     compiled = patterns()
-    norm = _normalise(text)
+    norm = normalise_digits(text)
     if not compiled["prescreen"].search(norm):
         return []
     found: list[Raw] = []
