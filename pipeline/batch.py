@@ -131,7 +131,6 @@ def _name(key: str) -> str:
 
 
 def run_record(summary: RunSummary, inputs: Sequence[str | Path], jobs: int, engine: str = "local") -> dict:
-    import jieba
     import spacy
 
     import pipeline
@@ -140,6 +139,6 @@ def run_record(summary: RunSummary, inputs: Sequence[str | Path], jobs: int, eng
     if summary.resumed:
         record["resumed_inputs"] = summary.resumed
     record["versions"] = {"capex-pipeline": pipeline.__version__, "python": platform.python_version(),
-                          "spacy": spacy.__version__, "jieba": jieba.__version__,
+                          "spacy": spacy.__version__, "jieba": importlib.metadata.version("jieba"),
                           "rjieba": importlib.metadata.version("rjieba")}
     return record
