@@ -126,23 +126,30 @@ class Mention:
         return replace(self, **changes)
 
     def to_json(self, doc_id: str | None = None) -> dict:
-        # one dict literal per type (no update() call): dozens of mentions per document are emitted
-        kind = self.type
+        # one dict literal per type (no update() call), fields read from __dict__ (a dict lookup
+        # each, not an attribute lookup) and json_number called for values only: dozens of
+        # mentions per document are emitted
+        fields = self.__dict__
+        kind = fields["type"]
         if kind == "money":
+            value, high = fields["value"], fields["value_high"]
             record: dict[str, Any] = {
-                "doc_id": doc_id, "type": kind, "text": self.text, "span": [self.start, self.end],
-                "value": json_number(self.value), "value_high": json_number(self.value_high),
-                "currency": self.currency, "qualifier": self.qualifier}
+                "doc_id": doc_id, "type": kind, "text": fields["text"], "span": [fields["start"], fields["end"]],
+                "value": None if value is None else json_number(value),
+                "value_high": None if high is None else json_number(high),
+                "currency": fields["currency"], "qualifier": fields["qualifier"]}
         elif kind == "percent":
-            record = {"doc_id": doc_id, "type": kind, "text": self.text, "span": [self.start, self.end],
-                      "kind": self.kind, "value": json_number(self.value), "qualifier": self.qualifier}
+            value = fields["value"]
+            record = {"doc_id": doc_id, "type": kind, "text": fields["text"], "span": [fields["start"], fields["end"]],
+                      "kind": fields["kind"], "value": None if value is None else json_number(value),
+                      "qualifier": fields["qualifier"]}
         elif kind == "period":
-            record = {"doc_id": doc_id, "type": kind, "text": self.text, "span": [self.start, self.end],
-                      "start": self.period_start, "end": self.period_end, "fiscal": bool(self.fiscal)}
+            record = {"doc_id": doc_id, "type": kind, "text": fields["text"], "span": [fields["start"], fields["end"]],
+                      "start": fields["period_start"], "end": fields["period_end"], "fiscal": bool(fields["fiscal"])}
         else:
-            record = {"doc_id": doc_id, "type": kind, "text": self.text, "span": [self.start, self.end],
-                      "name": self.name}
-        info = self.info
+            record = {"doc_id": doc_id, "type": kind, "text": fields["text"], "span": [fields["start"], fields["end"]],
+                      "name": fields["name"]}
+        info = fields["info"]
         if info:  # most infos hold scalars only: a plain copy (a C-level check, no call per value)
             if _JSON_SCALARS.issuperset(map(type, info.values())):
                 record["info"] = dict(info)

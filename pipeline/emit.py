@@ -15,6 +15,7 @@ can check them too.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -176,11 +177,12 @@ class OutputWriter:
             self._recover()
         else:
             self._start_fresh()
-        self.streams = {name: self.partial_path(name).open("r+b") for name in OUTPUT_FILES}
+        # unbuffered: an entry is one write per file, in the file once written (no flush to call)
+        self.streams = {name: self.partial_path(name).open("r+b", buffering=0) for name in OUTPUT_FILES}
         for name, stream in self.streams.items():
             stream.seek(self.offsets[name])
             stream.truncate()
-        self.journal = self.journal_path.open("ab")
+        self.journal = self.journal_path.open("ab", buffering=0)
 
     # -- paths
     def partial_path(self, name: str) -> Path:
@@ -225,29 +227,17 @@ class OutputWriter:
     # -- writing
     def write_entry(self, key: str, results: Iterable[DocResult]) -> JournalEntry:
         """Append the records of one input (its documents in order) and journal them."""
-        chunks: dict[str, list[bytes]] = {}
-        counts: dict[str, int] = {}
-        error_kinds: dict[str, int] = {}
-        for result in results:
-            for name, text in result.lines.items():
-                chunks.setdefault(name, []).append(text)
-            for name, count in result.counts.items():
-                counts[name] = counts.get(name, 0) + count
-            if result.error_stage is not None:
-                error_kinds[result.error_stage] = error_kinds.get(result.error_stage, 0) + 1
+        chunks, counts, error_kinds = _merged(results)
         files: dict[str, tuple[int, str]] = {}
-        for name, texts in chunks.items():
-            data = b"".join(texts)
-            self.streams[name].write(data)
+        for name, data in chunks.items():
+            _write_all(self.streams[name], data)
             self.offsets[name] += len(data)
             files[name] = (self.offsets[name], hashlib.sha256(data).hexdigest())
         for name, count in counts.items():
             self.counts[name] = self.counts.get(name, 0) + count
         entry = JournalEntry(key, counts, error_kinds, files)
-        for name in chunks:
-            self.streams[name].flush()  # the records reach the file before the journal names them
-        self.journal.write(dumps_bytes(entry.to_json()) + b"\n")
-        self.journal.flush()
+        # the streams are unbuffered: the records are in their files before the journal names them
+        _write_all(self.journal, dumps_bytes(entry.to_json()) + b"\n")
         return entry
 
     def flush(self) -> None:
@@ -274,3 +264,29 @@ class OutputWriter:
                 stream.close()
 
     abort = close
+
+
+def _merged(results: Iterable[DocResult]) -> tuple[dict[str, bytes], dict[str, int], dict[str, int]]:
+    """The bytes per output file, the record counts and the error stages of one input's results."""
+    results = list(results)
+    if len(results) == 1:  # one document, as every line of a .jsonl feed: its own bytes and counts
+        result = results[0]
+        return result.lines, dict(result.counts), {} if result.error_stage is None else {result.error_stage: 1}
+    chunks: dict[str, list[bytes]] = {}
+    counts: dict[str, int] = {}
+    error_kinds: dict[str, int] = {}
+    for result in results:
+        for name, text in result.lines.items():
+            chunks.setdefault(name, []).append(text)
+        for name, count in result.counts.items():
+            counts[name] = counts.get(name, 0) + count
+        if result.error_stage is not None:
+            error_kinds[result.error_stage] = error_kinds.get(result.error_stage, 0) + 1
+    return {name: b"".join(texts) for name, texts in chunks.items()}, counts, error_kinds
+
+
+def _write_all(stream: io.RawIOBase, data: bytes) -> None:
+    """Write all of ``data`` to an unbuffered file (one write may take only part: a signal came)."""
+    written = stream.write(data)
+    while written < len(data):
+        written += stream.write(memoryview(data)[written:])

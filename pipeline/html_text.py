@@ -50,6 +50,7 @@ MD_HEADING_TAIL = re.compile(r"\s+#+\s*$")
 class Block:
     text: str
     kind: str | None = None  # "caption" | "footer" | None
+    verbatim: bool = False  # ``text`` is a line of the input as it was (no markup removed)
 
 
 @dataclass
@@ -76,8 +77,10 @@ def markdown_line(line: str) -> str | None:
     """One markdown line as plain text; None for a line that is only markup (rule, underline)."""
     if MD_RULE.match(line):
         return None
-    if MD_HEADING.match(line):
+    if "#" in line and MD_HEADING.match(line):
         line = MD_HEADING_TAIL.sub("", MD_HEADING.sub("", line, count=1))
+    if "[" not in line:  # images and links start with one: most lines have neither
+        return line
     line = MD_IMAGE.sub("", line)
     return MD_LINK.sub(r"\1", line)
 
@@ -88,7 +91,7 @@ def markdown_blocks(text: str) -> list[Block]:
     for line in text.split("\n"):
         cleaned = markdown_line(line)
         if cleaned is not None and cleaned.strip():
-            blocks.append(Block(cleaned))
+            blocks.append(Block(cleaned, verbatim=cleaned == line))
     return blocks
 
 

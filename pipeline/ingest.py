@@ -160,7 +160,7 @@ def read_path_lazily(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYT
         decoded = decode_bytes(data)
     except DecodeProblem as problem:
         return [IngestError(str(path), "decode", "BinaryContent", str(problem))]
-    if not normalise_text(decoded.text).strip():
+    if not _has_text(decoded.text):
         return [_empty(path)]
     doc_id = doc_id_for(path, root)
     if path.suffix.lower() == ".jsonl":
@@ -193,6 +193,19 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes | IngestError:
     if not data.strip():
         return _empty(path)
     return data
+
+
+def _has_text(text: str) -> bool:
+    """Whether ``normalise_text(text)`` holds more than whitespace. Its first few kB usually say so,
+    without normalising a whole feed: a character left there is left in the whole (in context it can
+    only compose with what follows, into another character that is not whitespace)."""
+    head = text[:_HEAD_CHARS]
+    if normalise_text(head).strip():
+        return True
+    return len(text) > len(head) and bool(normalise_text(text).strip())
+
+
+_HEAD_CHARS = 4096
 
 
 def _too_large(path: Path, max_bytes: int, size: int) -> IngestError:
@@ -339,7 +352,9 @@ def _join_blocks(blocks: list[Block]) -> tuple[str, list[list[int]], list[str]]:
     kinds: list[str] = []
     offset = 0
     for block in blocks:
-        line = " ".join(normalise_text(block.text).split())
+        # a verbatim block is a line of the body _build normalised, and normalising a text normalises
+        # its lines (nothing normalise_text changes spans a "\n"): once is enough
+        line = " ".join((block.text if block.verbatim else normalise_text(block.text)).split())
         if not line:
             continue
         if lines:

@@ -147,6 +147,7 @@ HK_HOSTS = ("etnet.com.hk", "hk01.com", "hket.com", "mingpao.com", "on.cc", "rth
 _TW_HOSTS, _HK_HOSTS = frozenset(TW_HOSTS), frozenset(HK_HOSTS)
 _TW_CUE = re.compile(r"新[台臺][币幣]|[台臺][币幣]|NT\$")
 _HK_CUE = re.compile(r"港[元幣币]|HK\$")
+_TW_CUE_PARTS = ("币", "幣", "NT$")  # every _TW_CUE match holds one: finding them is faster than the scan
 
 
 def guess_locale(url: str | None, text: str, script: str | None) -> str | None:
@@ -156,7 +157,7 @@ def guess_locale(url: str | None, text: str, script: str | None) -> str | None:
         return "TW"
     if host.endswith(".hk") or _host_in(host, _HK_HOSTS):
         return "HK"
-    if _TW_CUE.search(text):
+    if any(part in text for part in _TW_CUE_PARTS) and _TW_CUE.search(text):
         return "TW"
     if script == "traditional" and _HK_CUE.search(text):
         return "HK"
@@ -187,17 +188,22 @@ _CREDIT = re.compile(r"图片来源|圖片來源|图源|圖源|供图|供圖|资
                      r"photo|Shutterstock)\b", re.IGNORECASE)
 _CAPTION_START = re.compile(r"^(?:[图圖]片?[为為:：]|(?:图片来源|圖片來源|图源|圖源)[:：])")
 _CREDIT_TAIL = re.compile(r"[（(]([^（）()]{1,40})[）)]$")
+# Every _FOOTER match holds one of these characters (版…, 不得…, …注明, …註明, and the g of "rights"
+# or "Copyright", which only g and G match case folded): a line without one cannot be a footer.
+# Scanning for a class is fast; the case-insensitive pattern costs more than the line's other checks.
+_FOOTER_SCREEN = re.compile("[版不注註gG]")
+_CREDIT_ENDS = ("）", ")", "）\n", ")\n")  # how a _CREDIT_TAIL match ends (``$``: or before a last \n)
 
 
 def boilerplate_kind(line: str) -> str | None:
     """'footer' for a copyright line, 'caption' for a photo caption with a credit, else None."""
     if len(line) > MAX_BOILERPLATE_CHARS:
         return None
-    if _FOOTER.search(line):
+    if _FOOTER_SCREEN.search(line) and _FOOTER.search(line):
         return "footer"
     if len(line) > MAX_CAPTION_CHARS or line.endswith(("。", "！", "？", "!", "?")):
         return None
-    tail = _CREDIT_TAIL.search(line)
+    tail = _CREDIT_TAIL.search(line) if line.endswith(_CREDIT_ENDS) else None
     if _CAPTION_START.match(line) or (tail and _CREDIT.search(tail.group(1))):
         return "caption"
     return None

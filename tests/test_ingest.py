@@ -249,7 +249,9 @@ def test_photo_table_caption_and_layout_table():
 @pytest.mark.parametrize("line,kind", [
     ("版權所有 © 某報", "footer"), ("本文未经授权不得转载", "footer"), ("Copyright 2025 Example. All rights reserved.", "footer"),
     ("图为甲公司的工厂（新华社记者 张三 摄）", "caption"), ("乙公司总部（路透）", "caption"),
-    ("乙公司（Apple）", None), ("甲公司投资10亿元（约合1.4亿美元）。", None), ("甲公司计划投资", None)])
+    ("乙公司（Apple）", None), ("甲公司投资10亿元（约合1.4亿美元）。", None), ("甲公司计划投资", None),
+    ("COPYRIGHT (C) 2025 某报", "footer"), ("ALL RIGHTſ RESERVED", "footer"), ("转载请注明出处", "footer"),
+    ("轉載請註明來源", "footer"), ("乙公司总部(Reuters)", "caption")])
 def test_boilerplate_keywords(line, kind):
     doc = document_from_text(f"正文第一段。\n{line}", "x")
     expected = [[7, 7 + len(line)]] if kind else []

@@ -41,7 +41,7 @@ def add_mentions(doc: Doc, mentions: Iterable[Mention], mention_type: str) -> Do
     new = sorted(mentions, key=_BY_OFFSETS)
     extensions = doc._  # each ``doc._`` builds an Underscore object: once per call, not twice
     kept = [m for m in (extensions.mentions or []) if m.type != mention_type]
-    extensions.mentions = sorted(kept + new, key=_text_order)
+    extensions.mentions = _in_text_order(kept + new)
     spans = []
     label = doc.vocab.strings.add(mention_type)  # the label's hash once, not once per span
     char_span = doc.char_span
@@ -55,8 +55,14 @@ def add_mentions(doc: Doc, mentions: Iterable[Mention], mention_type: str) -> Do
     return doc
 
 
+def _in_text_order(mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` by start, longer first, then type: three stable sorts on keys built in C cost
+    less than one sort on a (start, -end, type) key that calls Python once per mention."""
+    mentions.sort(key=_TYPE)
+    mentions.sort(key=_END, reverse=True)  # reverse keeps equal keys in order: still stable
+    mentions.sort(key=_START)
+    return mentions
+
+
 _BY_OFFSETS = attrgetter("start", "end")  # (start, end) built in C, no Python call per mention
-
-
-def _text_order(mention: Mention) -> tuple[int, int, str]:
-    return mention.start, -mention.end, mention.type
+_START, _END, _TYPE = attrgetter("start"), attrgetter("end"), attrgetter("type")
