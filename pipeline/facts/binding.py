@@ -27,12 +27,13 @@ def sentence_triggers(ctx: ArticleContext, sentence: Segment) -> list[Cue]:
     """Capex triggers in a sentence: strong terms, and spending verbs when a capex object is present."""
     start, end = sentence.start, sentence.end
     strong = ctx.cues("strong_triggers", start, end)
-    if not ctx.has_cue("capex_objects", start, end):
+    objects = ctx.cues("capex_objects", start, end)  # each list asked for once: an empty list means none
+    if not objects:
         return strong  # one list's cues come in text order already
-    verbs = ctx.cues("spending_verbs", start, end)  # asked for once: an empty list means none
+    verbs = ctx.cues("spending_verbs", start, end)
     if not verbs:
         return strong
-    return sorted(strong + verbs + ctx.cues("capex_objects", start, end), key=attrgetter("start"))
+    return sorted(strong + verbs + objects, key=attrgetter("start"))
 
 
 def local_window(ctx: ArticleContext, money: Mention, sentence: Segment) -> tuple[int, int]:

@@ -22,9 +22,11 @@ CLAUSE_BREAK = regex.compile(rf"[{FULL_BREAKS}] | (?<!\d)[{HALF_BREAKS}] | [{HAL
 # literal characters, which it scans faster than ``regex``, with the same matches).
 BREAK_CHARS = re.compile(f"[{FULL_BREAKS}{HALF_BREAKS}]")
 BRACKETS = "（()）"
-# of_type key for the company mentions that are not cited sources (not a mention type)
+# of_type keys for mentions sifted once per article (not mention types): company mentions that are
+# not cited sources, those that name a research firm or bank, money mentions that state a figure
 SPENDERS = "company/spender"
 ANALYSTS = "company/analyst"
+FIGURES = "money/figure"
 NO_MENTIONS: tuple = ((), None, None)
 # Titles of reports and books (《…投资规划研究报告》) name things; their words are not cues.
 BOOK_TITLE = regex.compile(r"《[^《》\n]{1,80}》")
@@ -60,7 +62,6 @@ class ArticleContext:
         # per article, so they are the index's own methods (no call in between).
         indexes = CueIndexes(self.masked)
         self.cues, self.has_cue = indexes.find, indexes.has
-        self._amounts: dict[tuple[int, int], tuple[Mention, ...]] = {}
         self._table = load_company_table()
         # Clause breaks of the whole text, found once: clause_start/clause_end bisect them.
         self._breaks = [m.start() for m in BREAK_CHARS.finditer(self.text)
@@ -84,12 +85,9 @@ class ArticleContext:
 
     def amounts(self, start: int, end: int) -> tuple[Mention, ...]:
         """Money mentions in [start, end) that state a figure, not a restatement of one."""
-        key = (start, end)
-        found = self._amounts.get(key)
-        if found is None:  # asked once per sentence and again per amount in it
-            found = tuple([m for m in self.of_type("money", start, end) if not self.is_conversion(m)])
-            self._amounts[key] = found
-        return found
+        if FIGURES not in self._by_type:  # sifted once per article, then looked up like a type
+            self._add_kind(FIGURES, [m for m in self.of_type("money") if not self.is_conversion(m)])
+        return tuple(self.of_type(FIGURES, start, end))
 
     def spenders(self, start: int = 0, end: int | None = None) -> list[Mention]:
         """Company mentions in [start, end) that can spend: not a cited source (media, research firm, bank)."""
@@ -149,8 +147,7 @@ class ArticleContext:
         """约合… amounts and an amount in brackets right after another amount restate one figure."""
         if money.info.get("conversion") or money.info.get("restates") is not None:
             return True
-        before = self.text[max(0, money.start - 2):money.start]
-        if not before or before[-1] not in "（(":
+        if not money.start or self.text[money.start - 1] not in "（(":
             return False
         previous = self.of_type("money", 0, money.start)
         return bool(previous) and self.text[previous[-1].end:money.start].strip() in ("（", "(")

@@ -19,6 +19,10 @@ LISTS = ("strong_triggers", "spending_verbs", "capex_objects", "negative_terms",
          "aggregate_words", "project_reference", "periodic_terms")
 
 
+# Windows up to this long are scanned directly (``CueIndexes``); a sentence is ~40 characters.
+SHORT_WINDOW = 256
+
+
 class Cue(NamedTuple):
     kind: str
     text: str
@@ -44,8 +48,22 @@ def cue_patterns() -> dict[str, re.Pattern]:
 def find_cues(text: str, kind: str, start: int = 0, end: int | None = None) -> list[Cue]:
     """All occurrences of the ``kind`` list's words in text[start:end], with absolute offsets."""
     end = len(text) if end is None else end
-    pattern = cue_patterns()[kind]
-    return [Cue(kind, m.group(), m.start(), m.end()) for m in pattern.finditer(text, start, end)]
+    return _scan(cue_patterns()[kind], kind, text, start, end)
+
+
+def _scan(pattern: re.Pattern, kind: str, text: str, start: int, end: int) -> list[Cue]:
+    words = pattern.findall(text, start, end)
+    if not words:
+        return []
+    # findall skips building a match object per hit; each word found is the first occurrence of
+    # itself after the previous match (an earlier one would have matched first), so find gives
+    # back its offset.
+    cues, cursor, find = [], start, text.find
+    for word in words:
+        cursor = find(word, cursor)
+        cues.append(Cue(kind, word, cursor, cursor + len(word)))
+        cursor += len(word)
+    return cues
 
 
 def has_cue(text: str, kind: str, start: int = 0, end: int | None = None) -> bool:
@@ -67,9 +85,7 @@ class CueIndex:
         self.text, self.kind = text, kind
         self.starts = starts = []
         self.ends = ends = []
-        # findall skips building a match object per hit. Each word found is the first occurrence
-        # of itself after the previous match (an earlier one would have matched first), so find
-        # gives back its offset. (Built about a dozen times per article: the appends are bound once.)
+        # findall and find, as in ``_scan``
         cursor, find, add_start, add_end = 0, text.find, starts.append, ends.append
         for word in cue_patterns()[kind].findall(text):
             cursor = find(word, cursor)
@@ -79,19 +95,23 @@ class CueIndex:
 
 
 class CueIndexes(dict):
-    """kind → CueIndex over one text, each built the first time it is asked for; a window's cues
-    are then a slice of its list's.
+    """Cue lookups over one text: a short window is scanned on its own, a long one is answered
+    from kind → CueIndex, each index built the first time a long window asks for it.
 
-    The fact stage asks for cues in dozens of windows per article. A window's own scan
-    (``find_cues``) finds exactly the whole-text matches inside it unless a whole-text match
-    straddles one of its edges: the words are non-empty literals (no anchors or lookaround), so
-    only a match cut by an edge can differ (the window then finds a shorter word, or a match that
-    starts inside the cut one). Such windows are scanned on their own.
+    The fact stage asks for cues in dozens of windows per article, nearly all inside one
+    sentence: scanning such a window costs less than scanning the whole text once per list
+    and bisecting its matches. The index keeps a giant sentence (thousands of characters
+    without a full stop, asked about once per amount in it) from being rescanned every time.
+    A window's own scan (``find_cues``) finds exactly the whole-text matches inside it unless
+    a whole-text match straddles one of its edges: the words are non-empty literals (no anchors
+    or lookaround), so only a match cut by an edge can differ (the window then finds a shorter
+    word, or a match that starts inside the cut one). Such windows are scanned on their own.
     """
 
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+        self.patterns = cue_patterns()
 
     def __missing__(self, kind: str) -> CueIndex:
         index = self[kind] = CueIndex(self.text, kind)
@@ -99,6 +119,8 @@ class CueIndexes(dict):
 
     def find(self, kind: str, start: int, end: int) -> list[Cue]:
         """The ``kind`` list's words in text[start:end] (as ``find_cues`` finds them)."""
+        if end - start <= SHORT_WINDOW:
+            return _scan(self.patterns[kind], kind, self.text, start, end)
         index = self[kind]
         starts = index.starts
         if not starts:
@@ -115,6 +137,8 @@ class CueIndexes(dict):
 
     def has(self, kind: str, start: int, end: int) -> bool:
         """Whether text[start:end] holds one of the ``kind`` list's words (as ``has_cue`` tells)."""
+        if end - start <= SHORT_WINDOW:
+            return self.patterns[kind].search(self.text, start, end) is not None
         index = self[kind]
         starts = index.starts
         if not starts:

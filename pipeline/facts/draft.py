@@ -1,6 +1,7 @@
 """A fact while it is being assembled: the Fact fields plus where they came from."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -46,10 +47,12 @@ PLACE_ENDING = rf"(?<![上城股超门門开開收夜证證])[{PLACE_ENDINGS}](?
 PLACE = regex.compile(rf"\p{{Han}}{{2,4}}?{PLACE_ENDING}")
 # Every place ends in such an ending; 市场/开市 are endings only in form.
 PLACE_END = regex.compile(PLACE_ENDING)
+# The endings alone: a class of literal characters, which ``re`` scans faster than ``regex``.
+PLACE_ENDING_CHAR = re.compile(f"[{PLACE_ENDINGS}]")
 
 
 def places_in(sentence: str) -> frozenset:
     # the pattern tries every offset: screen first, most sentences name no place at all
-    if not PLACE_END.search(sentence):
+    if not PLACE_ENDING_CHAR.search(sentence) or not PLACE_END.search(sentence):
         return frozenset()
     return frozenset(PLACE.findall(sentence))

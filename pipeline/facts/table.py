@@ -17,7 +17,8 @@ from pipeline.facts.context import ArticleContext
 from pipeline.facts.draft import Draft, amount_of
 from pipeline.sentences import Segment
 
-CELL_SPLIT = regex.compile(r"[｜|\t]")
+CELL_SEPARATORS = ("｜", "|", "\t")
+CELL_SPLIT = regex.compile(f"[{''.join(CELL_SEPARATORS)}]")
 CHANGE_HEADER = regex.compile(r"变动|變動|增减|增減|同比|增幅|年增|按年|变化|變化|增长率|增長率")
 STATUS_HEADER = (("actual", regex.compile(r"实际|實際|已|完成")), ("plan", regex.compile(r"计划|計劃|計畫|预算|預算|目标|目標|指引")),
                  ("forecast", regex.compile(r"预计|預計|预测|預測|预估|預估|估计|估計")))
@@ -28,8 +29,8 @@ def table_drafts(ctx: ArticleContext) -> tuple[list[Draft], set[int]]:
     """Drafts from capex tables, and the paragraph starts the tables cover (not read as prose)."""
     drafts: list[Draft] = []
     covered: set[int] = set()
-    if not CELL_SPLIT.search(ctx.text):
-        return drafts, covered  # no cell separator anywhere: no table
+    if not any(separator in ctx.text for separator in CELL_SEPARATORS):
+        return drafts, covered  # no cell separator anywhere: no table (substring tests beat a class search)
     for table in _tables(ctx.paragraphs):
         if not _is_capex_table(ctx, table):
             continue
