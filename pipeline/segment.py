@@ -16,6 +16,7 @@ which spaCy would otherwise rebuild from the tokens on every ``doc.text``.
 """
 from __future__ import annotations
 
+import bisect
 import copyreg
 import functools
 import re
@@ -108,30 +109,58 @@ class ScreeningTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
+        done = 0  # the text before this offset is in ``words``
         cuts = None
-        for chunk in _CHUNK.finditer(text):
-            start, end = chunk.span()
-            if not self.screen or self._worth_segmenting(chunk.group()):
-                cuts = cuts or self.text_cuts(text)
-                ends = self._join_terms(text, start, end, cuts.word_ends(start, end))
-                words += [text[s:e] for s, e in zip([start, *ends], ends)]
-            else:
-                words += _RUNS.findall(text, start, end)  # the runs cover the chunk: ``.`` takes the rest
+        for start, end in self._stretches_to_segment(text):
+            # Script runs never cross a chunk boundary (a chunk ends in a terminator, which is a
+            # token of its own), so the chunks between two stretches are split in one scan.
+            words += _RUNS.findall(text, done, start)
+            cuts = cuts or self.text_cuts(text)
+            ends = self._join_terms(text, start, cuts.word_ends(start, end))
+            words += [text[s:e] for s, e in zip([start, *ends], ends)]
+            done = end
+        words += _RUNS.findall(text, done)
         return self._doc(text, words)
 
-    def _worth_segmenting(self, sentence: str) -> bool:
-        return bool(self.numeral.search(sentence) and self.amount_word.search(sentence)
-                    and self.pattern.search(sentence))
+    def _stretches_to_segment(self, text: str):
+        """(start, end) of each stretch of consecutive chunks that jieba segments (all of the text
+        unless ``screen``). A stretch gets the words its chunks would get one by one: no jieba
+        region and no finance term holds a terminator."""
+        if not self.screen:
+            if text:
+                yield 0, len(text)
+            return
+        stretch = None
+        for chunk in _CHUNK.finditer(text):
+            start, end = chunk.span()
+            if not self._worth_segmenting(text, start, end):
+                continue
+            if stretch and stretch[1] == start:
+                stretch = (stretch[0], end)
+            else:
+                if stretch:
+                    yield stretch
+                stretch = (start, end)
+        if stretch:
+            yield stretch
 
-    def _join_terms(self, text: str, start: int, end: int, ends: list[int]) -> list[int]:
-        """``ends`` without the word ends inside a finance term that starts and ends on one."""
-        inside: set[int] = set()
-        bounds = None
-        for term in self.terms.finditer(text, start, end):
-            bounds = bounds or set(ends)
-            if (term.start() == start or term.start() in bounds) and term.end() in bounds:
-                inside.update(range(term.start() + 1, term.end()))
-        return [e for e in ends if e not in inside] if inside else ends
+    def _worth_segmenting(self, text: str, start: int, end: int) -> bool:
+        """The chunk ``text[start:end]`` can state a capex fact (the patterns look neither
+        behind ``start`` nor ahead of ``end``)."""
+        return bool(self.numeral.search(text, start, end) and self.amount_word.search(text, start, end)
+                    and self.pattern.search(text, start, end))
+
+    def _join_terms(self, text: str, start: int, ends: list[int]) -> list[int]:
+        """``ends`` (the word ends of ``text[start:ends[-1]]``, a list of our own) without the
+        word ends inside a finance term that starts and ends on a word boundary."""
+        for term in self.terms.finditer(text, start, ends[-1]):
+            term_start, term_end = term.span()
+            last = bisect.bisect_left(ends, term_end)
+            if ends[last] == term_end:
+                first = bisect.bisect_left(ends, term_start, 0, last)
+                if term_start == start or ends[first] == term_start:
+                    del ends[first + (ends[first] == term_start):last]
+        return ends
 
     def _doc(self, text: str, words: list[str]) -> Doc:
         doc = TextDoc(self.vocab, *_words_and_spaces(text, words))
@@ -155,17 +184,21 @@ class ScreeningTokenizer:
 def _words_and_spaces(text: str, words: list[str]) -> tuple[list[str], list[bool]]:
     """The words of ``text`` (which they cover, in order) with their trailing spaces: a single
     space after a word is that word's trailing space."""
-    if " " not in text:  # most Chinese text: no trailing spaces to find
-        return words, [False] * len(words)
+    spaces = [False] * len(words)
     kept: list[str] = []
-    spaces: list[bool] = []
-    for word in words:
-        if word == " " and kept and not spaces[-1] and not kept[-1].isspace():
-            spaces[-1] = True
-        else:
-            kept.append(word)
-            spaces.append(False)
-    return kept, spaces
+    flags: list[bool] = []
+    taken = 0  # words before this index are in ``kept``
+    index = -1
+    for _ in range(text.count(" ")):  # every space is a word of its own; most Chinese text has none
+        index = words.index(" ", index + 1)
+        if index and not words[index - 1].isspace():  # a word's space, unless it follows one
+            spaces[index - 1] = True
+            kept += words[taken:index]
+            flags += spaces[taken:index]
+            taken = index + 1
+    if not taken:
+        return words, spaces
+    return kept + words[taken:], flags + spaces[taken:]
 
 
 def load_nlp(components: tuple[str, ...] = PIPE_NAMES, screen: bool = True) -> Language:

@@ -80,3 +80,24 @@ def test_a_stretch_cut_in_one_call_gives_each_region_its_own_words(text):
     for start, end in whole.regions:  # each region's words, as if cut alone
         assert whole.spans(start, end) == [(start + s, start + e, w) for s, e, w in cut_spans(whole.base[start:end])]
         assert start in ends or start == 0
+
+
+@pytest.mark.parametrize("text", [
+    "a  b", " a", "a \tb", "甲 乙  丙\n 丁", "资本支出 300 亿元 。", "公司今年capex 300 亿美元 ， 增长 5 %", "  ", "x \u3000 y",
+])
+def test_a_single_space_after_a_word_is_its_trailing_space(nlp, text):
+    doc = nlp.make_doc(text)
+    for token in doc:
+        after = text[token.idx + len(token):token.idx + len(token) + 1]
+        assert token.whitespace_ == (" " if after == " " and not token.text.isspace() else "")
+        if token.text == " ":  # a space of its own only at the start or after whitespace
+            assert token.idx == 0 or text[token.idx - 1].isspace()
+
+
+def test_no_finance_or_capex_term_holds_a_chunk_terminator():
+    """The tokenizer cuts a stretch of chunks in one go: no term may cross a chunk's end."""
+    from pipeline.lexicon import load_data
+
+    capex = load_data("capex_terms.yaml")
+    terms = [*load_data("finance_terms.yaml")["terms"], *capex["strong_triggers"], *capex["capex_objects"]]
+    assert not [term for term in terms if regex.search(r"[。！？!?；;\n]", term)]
