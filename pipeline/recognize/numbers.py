@@ -74,6 +74,12 @@ def numeral_words() -> list[str]:
             "0123456789０１２３４５６７８９,.．"]
 
 
+def up_to(source: str, count: int) -> str:
+    """``(?:source){0,count}`` (greedy) as nested branches, (?:S(?:S(?:S|)|)|): stdlib re runs a repeat
+    of a group as a REPEAT, which saves and restores the group marks at each try; a branch does not."""
+    return "(?:" + source + up_to(source, count - 1) + "|)" if count else ""
+
+
 def normalise_digits(text: str) -> str:
     """Full-width digits and separators to ASCII (same length, so offsets survive).
 
@@ -139,8 +145,10 @@ def parse_chinese(text: str) -> Decimal:
 
 def parse_number(text: str) -> Decimal:
     """Arabic or Chinese numeral (without magnitude) → Decimal."""
-    text = normalise_digits(text)
     if text.isascii() and text.replace(".", "", 1).isdigit():  # 2450, 2.5: parse_arabic's value, sooner
+        return Decimal(text)
+    text = normalise_digits(text)
+    if text.isascii() and text.replace(".", "", 1).isdigit():  # ２４５０: the same, once narrowed
         return Decimal(text)
     if any(ch.isdigit() for ch in text):
         return parse_arabic(text)
@@ -151,7 +159,10 @@ def tidy(value: Decimal) -> Decimal:
     """An integral Decimal without a trailing '.0'; others without trailing zeros (no exponent)."""
     if value == value.to_integral_value():
         return value.quantize(_ONE)
-    return Decimal(format(value.normalize(), "f"))
+    normal = value.normalize()
+    if normal != normal.to_integral_value():  # a fraction still: no exponent form, so no string round trip
+        return normal
+    return Decimal(format(normal, "f"))  # rounded to the context's precision into 2.6E+32: written out
 
 
 def magnitude(word: str) -> Decimal:
@@ -243,14 +254,15 @@ class MatchRuns:
         """(start, end, anchors_end) of each run holding an anchor word, in text order; no anchor
         word starts at or after anchors_end (each starts inside a non-overlapping hit)."""
         runs: list[tuple[int, int, int]] = []
-        end, backwards = -1, None
+        end, backwards, size, foreign = -1, None, len(text), self._foreign.search
         for hit in self._anchor.finditer(text):
-            if hit.start() < end:
-                runs[-1] = (*runs[-1][:2], hit.end())  # in the run already found
+            start, hit_end = hit.span()
+            if start < end:
+                runs[-1] = (runs[-1][0], end, hit_end)  # in the run already found
                 continue
             backwards = backwards or text[::-1]  # the run's start: the first foreign character behind it
-            before = self._foreign.search(backwards, len(text) - hit.start())
-            after = self._foreign.search(text, hit.end())
-            end = after.start() if after else len(text)
-            runs.append((len(text) - before.start() if before else 0, end, hit.end()))
+            before = foreign(backwards, size - start)
+            after = foreign(text, hit_end)
+            end = after.start() if after else size
+            runs.append((size - before.start() if before else 0, end, hit_end))
         return runs

@@ -58,20 +58,22 @@ def _build_pattern(lex: dict) -> re.Pattern:
                   |{num.NOT_AFTER_VAGUE}(?<![{digits}十百千])(?:{num.CHINESE}))"""
     after = alternation(lex["units_after"]) + r"(?![A-Za-z])"
     sep, conn = alternation(lex["list_separators"]), alternation(lex["range_connectors"])
-    # stdlib re: the percent pattern needs nothing regex alone has, and re runs it faster
+    # stdlib re: the percent pattern needs nothing regex alone has, and re runs it faster. Optional
+    # parts are written (?:X|), not X?: re runs an optional group as a REPEAT, which saves and
+    # restores the group marks at each try; a branch does not.
     return re.compile(rf"""
         (?:(?P<qual>(?<![{''.join(lex['qualifier_not_after'])}])   # 最近 is 'recently', not 'nearly'
-           (?:{alternation(lex['qualifiers_before_class'])}))[ ]?)?   # 约3成, 超七成, 近3倍 (in the span)
+           (?:{alternation(lex['qualifiers_before_class'])}))[ ]?|)   # 约3成, 超七成, 近3倍 (in the span)
         (?:
-          (?P<dverb>{alternation(lex['doubling_verbs'])})(?P<dle>了)?    # 翻一番, 翻了一倍, 翻倍
-            (?P<dnum>[{digits}十1-9])?(?P<dunit>{alternation(lex['doubling_units'])})
+          (?P<dverb>{alternation(lex['doubling_verbs'])})(?:(?P<dle>了)|)    # 翻一番, 翻了一倍, 翻倍
+            (?:(?P<dnum>[{digits}十1-9])|)(?P<dunit>{alternation(lex['doubling_units'])})
          |(?P<pre>{alternation(lex['units_before'])})   # 百分之四十二, 百分之百 (not the vague 百分之十几)
             (?P<pnum>{number}|百)(?![几幾多余餘])
          |(?P<list>{number}                                   # the numbers sharing one unit:
-             (?:[ ]?(?:{conn})[ ]?{number}|(?:(?:{sep}){number}){{1,8}})?)  # 1.9-2.5pct, 0.5/0.9/1.3pct
-           (?P<inf>{alternation(lex['infix_over'])})?[ ]?    # 20多%
+             (?:[ ]?(?:{conn})[ ]?{number}|(?:(?:{sep}){number}){{1,8}}|))  # 1.9-2.5pct, 0.5/0.9/1.3pct
+           (?:(?P<inf>{alternation(lex['infix_over'])})|)[ ]?    # 20多%
            (?P<unit>{after})
-           (?P<infb>{alternation(lex['infix_over'])}(?![{digits}十]))?  # 三成多 (not 三成多少)
+           (?:(?P<infb>{alternation(lex['infix_over'])}(?![{digits}十]))|)  # 三成多 (not 三成多少)
         )
         """, re.VERBOSE)
 
@@ -95,6 +97,12 @@ _DIRECTION = re.compile(r"(?P<verb>{})(?P<to>{})?(?:{}){{0,3}}\Z".format(
 _SIGN_AFTER = re.compile(r"(?:{})[ ]?\Z".format(alternation(_LEX["sign_after"])))
 _OUTSIDE = re.compile(r"(?:{})\Z".format(alternation(_LEX["qualifiers_outside_before_class"])))
 _AFTER = re.compile(alternation(_LEX["qualifiers_after_class"]))
+_OUTSIDE_LAST = frozenset(word[-1] for word in _LEX["qualifiers_outside_before_class"])
+_AFTER_FIRST = frozenset(word[0] for word in _LEX["qualifiers_after_class"])
+_UNITS_AFTER = _LEX["units_after"]
+# a list of several numbers holds a connector or separator word, so one of their first characters
+_JOINER_FIRST = frozenset(word[0] for word in (*_LEX["range_connectors"], *_LEX["list_separators"]))
+_UNIT_NAMES = {word: word.replace("％", "%") for word in _UNITS_AFTER}  # info's unit: ％ written as %
 _OF_BASE_MARKERS = tuple(_LEX["of_base_markers"])
 _CONNECTOR = re.compile(r"[ ]?(?:{})[ ]?\Z".format(alternation(_LEX["range_connectors"])))
 _NOT_AFTER_CHENG = re.compile(alternation(_LEX["not_after_cheng"]))
@@ -110,16 +118,18 @@ def find_percents(text: str) -> list[Mention]:
     urls = num.url_spans(text)
     css = (":" in text or "=" in text) and _CSS_ANYWHERE.search(text) is not None  # [:=] is in every match
     found: list[Mention] = []
-    for start, end, _ in _RUNS(text):
+    for start, end, units_end in _RUNS(text):
         # end + 1: the (?![A-Za-z]) and (?![几幾多余餘]) look-aheads peek one character past the run
         for match in _PATTERN.finditer(text, start, end + 1):
-            if num.overlaps(match.start(), match.end(), urls) or (
-                    css and _CSS.search(text, max(0, match.start() - 20), match.start())):
-                continue
-            try:
-                found.extend(_mentions(text, match))
-            except (ValueError, KeyError, ArithmeticError):
-                continue
+            skipped = urls and num.overlaps(match.start(), match.end(), urls) or (
+                css and _CSS.search(text, max(0, match.start() - 20), match.start()))
+            if not skipped:
+                try:
+                    found.extend(_mentions(text, match))
+                except (ValueError, KeyError, ArithmeticError):
+                    pass  # no value after all (two digits in a row: 七八成), not a mention
+            if match.end() >= units_end:
+                break  # every match holds a unit word and none starts from here on: no search of the rest
     return _link_ranges(text, found)
 
 
@@ -141,52 +151,70 @@ def _mentions(text: str, match: re.Match) -> list[Mention]:
 def _list_mentions(text: str, match: re.Match) -> list[Mention]:
     """One mention per number of 0.5/0.9/1.3pct or 1.9-2.5pct; the last carries the unit."""
     unit_word = match.group(_G["unit"])
-    unit = _LEX["units_after"][unit_word]
-    numbers = list(_NUMBER.finditer(text, match.start(_G["list"]), match.end(_G["list"])))
+    unit = _UNITS_AFTER[unit_word]
+    numbers = _number_spans(text, *match.span(_G["list"]))
     if unit_word == "成" and not _cheng_ok(text, match, numbers):
         return []
+    over = bool(match.group(_G["inf"]) or match.group(_G["infb"]))
+    if len(numbers) == 1:  # the common lone number: the loop below without its list bookkeeping
+        qualifier = _qualifier(text, match)
+        value = num.parse_number(text[numbers[0][0]:numbers[0][1]])
+        start, end = match.span()
+        return [_make(text, start, end, unit["kind"], value / unit["divisor"],
+                      "over" if over and qualifier == "exact" else qualifier, {"unit": _UNIT_NAMES[unit_word]})]
     mentions = []
-    last, over = len(numbers) - 1, bool(match.group(_G["inf"]) or match.group(_G["infb"]))
-    for i, number in enumerate(numbers):
-        value = num.parse_number(number.group(0))
-        start = match.start() if i == 0 else number.start()
-        end = match.end() if i == last else number.end()
+    last = len(numbers) - 1
+    for i, (number_start, number_end) in enumerate(numbers):
+        value = num.parse_number(text[number_start:number_end])
+        start = match.start() if i == 0 else number_start
+        end = match.end() if i == last else number_end
         qualifier = _qualifier(text, match) if i == 0 else ("over" if i == last and over else "exact")
-        if i == 0 and last == 0 and over and qualifier == "exact":
-            qualifier = "over"
         inherited = dict(mentions[0].info) if mentions else {}  # 分别提升0.5/0.9pct: all up
-        inherited["unit"] = unit_word.replace("％", "%")
+        inherited["unit"] = _UNIT_NAMES[unit_word]
         mentions.append(_make(text, start, end, unit["kind"], value / unit["divisor"], qualifier, inherited))
     return mentions
 
 
-def _cheng_ok(text: str, match: re.Match, numbers: list) -> bool:
+def _number_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each number in the list text[start:end]."""
+    if _JOINER_FIRST.isdisjoint(text[start:end]):
+        return [(start, end)]  # no connector or separator: the list is one number, no search needed
+    return [number.span() for number in _NUMBER.finditer(text, start, end)]
+
+
+def _cheng_ok(text: str, match: re.Match, numbers: list[tuple[int, int]]) -> bool:
     """成 is tenths only after a number up to 10 and not inside 成本/成立/之一成为…"""
     if _NOT_AFTER_CHENG.match(text, match.end(_G["unit"])):
         return False
-    first = numbers[0]
-    if not any(ch.isdigit() for ch in first.group(0)) and first.start() > 0 \
-            and text[first.start() - 1] in _LEX["not_before_cheng"]:
+    first_start, first_end = numbers[0]
+    if not any(ch.isdigit() for ch in text[first_start:first_end]) and first_start > 0 \
+            and text[first_start - 1] in _LEX["not_before_cheng"]:
         return False
-    return all(num.parse_number(n.group(0)) <= _LEX["max_tenths"] for n in numbers)
+    return all(num.parse_number(text[start:end]) <= _LEX["max_tenths"] for start, end in numbers)
 
 
 def _qualifier(text: str, match: re.Match) -> str:
-    if match.group(_G["qual"]):
-        return _LEX["qualifiers_before_class"][match.group(_G["qual"])]
-    outside = _OUTSIDE.search(text, max(0, match.start() - 6), match.start())
-    if outside:
-        return _LEX["qualifiers_outside_before_class"][outside.group(0)]
-    after = _AFTER.match(text, match.end())
-    if after:
-        return _LEX["qualifiers_after_class"][after.group(0)]
+    qual = match.group(_G["qual"])
+    if qual:
+        return _LEX["qualifiers_before_class"][qual]
+    start, end = match.span()
+    # a word before ends with, one after starts with, the character next to the match: else no search
+    if start and text[start - 1] in _OUTSIDE_LAST:
+        outside = _OUTSIDE.search(text, max(0, start - 6), start)
+        if outside:
+            return _LEX["qualifiers_outside_before_class"][outside.group(0)]
+    if end < len(text) and text[end] in _AFTER_FIRST:
+        after = _AFTER.match(text, end)
+        if after:
+            return _LEX["qualifiers_after_class"][after.group(0)]
     return "exact"
 
 
 def _make(text: str, start: int, end: int, kind: str, value: Decimal, qualifier: str,
           info: dict | None = None) -> Mention:
     context = _context(text, start)  # a new dict, so the unit words can go into it
-    context.update(info or {})
+    if info:
+        context.update(info)
     context["range_pair"] = None
     return Mention(type="percent", text=text[start:end], start=start, end=end, kind=kind,
                    value=num.tidy(value), qualifier=qualifier, info=context)
@@ -194,7 +222,7 @@ def _make(text: str, start: int, end: int, kind: str, value: Decimal, qualifier:
 
 def _context(text: str, start: int) -> dict:
     """direction/verb from the words right before the number, of_base from 的."""
-    window = max(0, start - 12)
+    window = start - 12 if start > 12 else 0
     of_base = text.endswith(_OF_BASE_MARKERS, 0, start)
     info = {"direction": None, "verb": None, "of_base": of_base}
     if start > 0 and text[start - 1] in _LEX["signs_of"] and _SIGN_AFTER.search(text, window, start - 1):
@@ -202,7 +230,7 @@ def _context(text: str, start: int) -> dict:
     found = _DIRECTION.search(text, window, start)
     if found:
         verb, to = found.groups()  # by number: see _G
-        info.update(direction=_LEX["directions_of"][verb], verb=verb)
+        info["direction"], info["verb"] = _LEX["directions_of"][verb], verb
         if to:
             info["to_level"] = True
     return info
