@@ -52,10 +52,9 @@ def _build_pattern(lex: dict, ranges: bool = True) -> re.Pattern:
         "NUM": number, "MAG": literal_words(num.numerals()["magnitudes"]), "INFIX": alternation(lex["infix_over"]),
         # English scales: 'billion'/'bn' (a space allowed) or a bare m/b glued to the number (US$5m)
         "SCALE": rf"(?:[ ]?{literal_words(SCALE_WORDS, ignore_case=True)}|[mMbB])(?![A-Za-z])",
-        # the look-ahead binds to the alternation's last word only (圓), as it always has; outputs depend
-        # on that (250亿USDT reads USD, 250亿元USD reads 元), so it stays
+        # a Latin code is a whole word (250亿USDT is not USD); 元 before a Latin word still counts (50亿元AI)
         "CUR_AFTER": rf"(?={char_class(w[0] for w in lex['currencies_after'])})"  # literal_words' guard
-                     rf"(?:{alternation(lex['currencies_after'])}(?![A-Za-z]))",
+                     rf"(?:{alternation(lex['currencies_after'], whole_latin=True)})",
         "CUR_BEFORE": literal_words(lex["currencies_before"]),
         "QUAL": r"(?<![{}]){}".format("".join(lex["qualifier_not_after"]),  # 最近 is 'recently'
                                       literal_words(lex["qualifiers_before_class"])),

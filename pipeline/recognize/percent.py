@@ -56,7 +56,7 @@ def _build_pattern(lex: dict) -> re.Pattern:
     digits = "".join(num.numerals()["digits"])
     number = rf"""(?:(?<![0-9０-９.．])(?:{num.ARABIC})
                   |{num.NOT_AFTER_VAGUE}(?<![{digits}十百千])(?:{num.CHINESE}))"""
-    after = alternation(lex["units_after"]) + r"(?![A-Za-z])"
+    after = alternation(lex["units_after"], whole_latin=True)  # 5pp, not the 5pp of 5ppm
     sep, conn = alternation(lex["list_separators"]), alternation(lex["range_connectors"])
     # stdlib re: the percent pattern needs nothing regex alone has, and re runs it faster. Optional
     # parts are written (?:X|), not X?: re runs an optional group as a REPEAT, which saves and
