@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Sequence
 
 import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.company_table import load_company_table
+from pipeline.company_table import Company, load_company_table
 from pipeline.document import Mention
 from pipeline.jieba_dicts import word_tags
 from pipeline.recognize import company_rules as R
@@ -39,7 +40,9 @@ class Group:
 
 
 def _mention(text: str, start: int, end: int, name: str, **info) -> Mention:
-    return Mention(type="company", text=text[start:end], start=start, end=end, name=name, info=info)
+    # positional: Mention's own order (type, text, start, end, 8 unused fields, name, info)
+    return Mention("company", text[start:end], start, end, None, None, None, None, None, None, None, None,
+                   name, info)
 
 
 _PREFIX = regex.compile("(?:" + "|".join(sorted(R.COUNTRY_PREFIXES, key=len, reverse=True)) + r")$")
@@ -71,29 +74,24 @@ def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
 
 
 def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
-    forms = R.alias_forms()
     cuts = R.text_cuts(text)  # jieba word boundaries, cut only around the hits that need them
+    lowered, places = R.alias_places(text)
     mentions: list[Mention] = []
     covered = 0
-    for start, candidates in R.iter_alias_hits(text):
+    for start, groups in places:
         if start < covered:
             continue
-        for surface, company, short_han in candidates:
-            end = start + len(surface)
-            if (blocked and R.inside(start, end, blocked)) or \
-                    (surface not in forms and not R.alias_allowed(surface, company, forms)):
-                continue
-            if short_han and (not cuts.is_boundary(start) or not cuts.is_boundary(end)):
-                continue
-            break
-        else:
+        hit = _alias_at(text, lowered, start, groups, blocked, cuts)
+        if hit is None:
             continue
+        end, company = hit
+        surface = text[start:end]
         covered = end
         if company.is_source and _is_publisher_or_credit(text, start, end):
             continue
         # 谷歌母公司Alphabet: the brand and 母公司 join the parent's mention.
-        if mentions and text[mentions[-1].end:start] in ("母公司", "的母公司") and \
-                mentions[-1].end >= start - 4:
+        if mentions and mentions[-1].end >= start - 4 and \
+                text[mentions[-1].end:start] in ("母公司", "的母公司"):
             start = mentions.pop().start
         else:
             prefix = _PREFIX.search(text, max(0, start - 6), start) \
@@ -107,6 +105,27 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
         mentions.append(_mention(text, start, end, company.name, alias=surface))
         covered = end
     return mentions
+
+
+def _alias_at(text: str, lowered: str, start: int, groups: list, blocked: list[tuple[int, int]],
+              cuts: R.TextCuts) -> tuple[int, Company] | None:
+    """The longest alias at ``start`` (a place ``R.alias_places`` found) that counts there, as
+    (end, company); None if none does. A Latin alias must not run on into a Latin character."""
+    n = len(text)
+    for length, by_lower in groups:
+        end = start + length
+        if end > n:
+            continue
+        for latin_end, company, short_han, case_sensitive in by_lower.get(lowered[start:end], ()):
+            if (latin_end and end < n and text[end] in R.LATIN_CHARS) or \
+                    (blocked and R.inside(start, end, blocked)):
+                continue
+            if case_sensitive and not R.alias_allowed(text[start:end], company, R.alias_forms()):
+                continue
+            if short_han and (not cuts.is_boundary(start) or not cuts.is_boundary(end)):
+                continue
+            return end, company
+    return None
 
 
 _WORD_AFTER_FORM = regex.compile(r"(?:债|債|化|内|內|级|級|层|層|型|制|製|治理|章程)")
@@ -222,13 +241,21 @@ def _room_for_name(base: str, start: int, end: int, endings: list[tuple[int, int
     return False
 
 
+# NAME_SUFFIXES by last character, in their order (strongest first): the first ending a word
+# has is found with one lookup and a few ``endswith``, not one ``endswith`` per ending.
+_ENDINGS_BY_LAST = {last: tuple(ending for ending in R.NAME_SUFFIXES if ending[-1] == last)
+                    for last in {ending[-1] for ending in R.NAME_SUFFIXES}}
+_STRONG_ENDINGS = frozenset(R.STRONG_SUFFIXES + ("证券", "證券", "银行", "銀行"))
+
+
 def _suffix_names_in(text: str, tokens: list[tuple[int, int, str]], taken: bytearray):
-    endings = R.NAME_SUFFIXES
-    for i in [i for i, (_, _, word) in enumerate(tokens) if word.endswith(endings)]:
-        _, e, word = tokens[i]
-        for suffix in endings:  # the first ending the word has
+    endings_by_last = _ENDINGS_BY_LAST
+    for i, (_, e, word) in enumerate(tokens):
+        for suffix in endings_by_last.get(word[-1], ()):  # the first ending the word has
             if word.endswith(suffix):
                 break
+        else:
+            continue
         at = e - len(suffix)
         if taken.find(1, max(at - 2, 0), at + 2) >= 0:
             continue  # the name would cover these four characters (see _suffix_names): ``add`` drops it
@@ -242,7 +269,7 @@ def _name_before(text: str, tokens: list[tuple[int, int, str]], i: int,
     """The name ending in ``tokens[i]``'s ``suffix`` (start, end, simplified), if its part before
     the suffix makes one."""
     s, e, word = tokens[i]
-    strong = suffix in R.STRONG_SUFFIXES or suffix in ("证券", "證券", "银行", "銀行")
+    strong = suffix in _STRONG_ENDINGS
     # the name part: the token's own head (if longer than the suffix) and name-like tokens before it
     head = word[:-len(suffix)]
     parts: list[str] = [head] if head else []
@@ -266,7 +293,7 @@ def _name_before(text: str, tokens: list[tuple[int, int, str]], i: int,
     name_part = "".join(parts)
     if not R.name_part_ok(name_part):
         return None
-    if any(p in R.GENERIC_WORDS for p in parts[-1:]) and not strong:
+    if not strong and parts[-1] in R.GENERIC_WORDS:  # name_part_ok: parts is not empty
         return None
     if not strong and (len(name_part) > 4 or not any(_tag(p).startswith(_WEAK_NAME_TAGS) for p in parts)):
         return None
@@ -304,13 +331,29 @@ def find_companies(text: str) -> list[Mention]:
             aliases.setdefault(core, m.name)
     extra: list[Mention] = []  # ``taken`` covers ``mentions`` (the known ones, then those found)
     for surface, name in aliases.items():
-        for occ in regex.finditer(regex.escape(surface), text):
-            if R.inside(occ.start(), occ.end(), blocked) or taken.overlaps(occ.start(), occ.end()):
+        for start in _occurrences(surface, text):
+            end = start + len(surface)
+            if R.inside(start, end, blocked) or taken.overlaps(start, end):
                 continue
-            if _is_latin_glued(text, occ.start(), occ.end()):
+            if _is_latin_glued(text, start, end):
                 continue
-            extra.append(taken.add(_mention(text, occ.start(), occ.end(), name, rule="repeat")))
-    return sorted(mentions + extra, key=lambda x: (x.start, x.end))
+            extra.append(taken.add(_mention(text, start, end, name, rule="repeat")))
+    return sorted(mentions + extra, key=_OFFSETS)
+
+
+_OFFSETS = attrgetter("start", "end")  # (start, end) built in C
+
+
+def _occurrences(word: str, text: str):
+    """Where ``word`` occurs in ``text``, not overlapping (as a regex of it finds them; the
+    empty word everywhere)."""
+    if not word:
+        yield from range(len(text) + 1)
+        return
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + len(word))
 
 
 def _is_latin_glued(text: str, start: int, end: int) -> bool:
@@ -330,10 +373,38 @@ _GROUP = regex.compile(
 # A number then 家/大/个, found from the rarer classifier: a text without one has no group and
 # skips the slower ``_GROUP`` scan.
 _GROUP_START = regex.compile(rf"[家大个個](?<=(?:\d|[{_CN_NUMERALS}])\s*[家大个個])")
+_SPACES_BEFORE = regex.compile(r"\s*", flags=regex.REVERSE)
+
+
+def _group_matches(text: str):
+    """``_GROUP.finditer(text)``, tried only where a match can start. A match's classifier is a
+    place ``_GROUP_START`` finds, and the match starts with its number: one or two characters
+    before the spaces before it (and after the last match)."""
+    done = 0
+    for hit in _GROUP_START.finditer(text):
+        spaces = _SPACES_BEFORE.match(text, 0, hit.start()).start()
+        for start in (spaces - 2, spaces - 1):
+            m = _GROUP.match(text, start) if start >= done else None
+            if m:
+                yield m
+                done = m.end()
+                break
+
+
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_LIST_SEP = regex.compile(r"^\s*(?:、|，|,|和|与|與|及|以及|跟)\s*$")
+_LIST_SEPS = ("、", "，", ",", "和", "与", "與", "及", "以及", "跟")
+_LIST_SEP = regex.compile(r"^\s*(?:" + "|".join(_LIST_SEPS) + r")\s*$")
 _LIST_TO_GROUP = regex.compile(r"\s*(?:等|这|這|此|共|合计|合計)?\s*")
 _BRACKETED_LIST = regex.compile(r"\s*[（(]([^（）()]{2,80})[)）]")
+
+
+_START = attrgetter("start")
+
+
+def _is_list_sep(gap: str) -> bool:
+    """``_LIST_SEP.match(gap)``, most gaps rejected without it: str.strip's whitespace includes
+    every \\s of regex's, so a separator gap strips to the separator."""
+    return gap.strip() in _LIST_SEPS and _LIST_SEP.match(gap) is not None
 
 
 def _number(token: str) -> int | None:
@@ -349,9 +420,9 @@ def _number(token: str) -> int | None:
 def _enumerations(text: str, companies: Sequence[Mention]) -> list[list[Mention]]:
     """Runs of company mentions joined by 、/和/与 (each run in text order)."""
     runs: list[list[Mention]] = []
-    ordered = sorted(companies, key=lambda m: m.start)
+    ordered = sorted(companies, key=_START)
     for m in ordered:
-        if runs and _LIST_SEP.match(text[runs[-1][-1].end:m.start]):
+        if runs and _is_list_sep(text[runs[-1][-1].end:m.start]):
             runs[-1].append(m)
         else:
             runs.append([m])
@@ -371,8 +442,10 @@ def find_groups(text: str, companies: Sequence[Mention]) -> list[Group]:
     groups: list[Group] = []
     if not _GROUP_START.search(text):
         return groups
-    runs = _enumerations(text, companies)
-    for m in _GROUP.finditer(text):
+    runs = None
+    for m in _group_matches(text):
+        if runs is None:  # most texts _GROUP_START lets through have no group
+            runs = _enumerations(text, companies)
         if m.group("cls") == "大" and m.group("head") in ("银行", "銀行") and not m.group("mod"):
             pass
         size = _number(m.group("num"))
@@ -408,6 +481,8 @@ def find_groups(text: str, companies: Sequence[Mention]) -> list[Group]:
 
 def _find_enumeration(runs: list[list[Mention]], size: int, must: Sequence[str] = ()) -> tuple[str, ...]:
     for run in runs:
+        if len(run) < size:
+            continue  # fewer mentions than ``size`` names
         names = _names(run)
         if len(names) == size and all(n in names for n in must):
             return names
@@ -431,7 +506,7 @@ def resolve_reference(text: str, position: int, companies: Sequence[Mention]) ->
         if _SUBJECT_BEFORE.search(text[max(0, m.start - 4):m.start]) or m.start == 0:
             names = [m.name]
             for nxt in before[i + 1:]:
-                if _LIST_SEP.match(text[before[before.index(nxt) - 1].end:nxt.start]):
+                if _is_list_sep(text[before[before.index(nxt) - 1].end:nxt.start]):
                     names.append(nxt.name)
                 else:
                     break

@@ -10,7 +10,7 @@ import bisect
 import functools
 import itertools
 import re
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 import regex
 
@@ -100,12 +100,13 @@ def alias_index() -> dict[str, list[tuple[str, Company]]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _alias_scan() -> tuple[re.Pattern, dict[str, list], dict[str, list]]:
+def _alias_scan() -> tuple[re.Pattern, Callable[[str], list | None]]:
     """``alias_index`` prepared for scanning: a pattern of the places where an alias can start
     (a longer alias's first character with a second one next: far fewer places than every
-    first character; ``re``, which scans character classes several times faster), per first
-    two characters the aliases of two or more characters and per first character the
-    one-character aliases, as ``_by_length`` groups them."""
+    first character; ``re``, which scans character classes several times faster) and the
+    lookup of the aliases at a place by its (first) two characters: those of two or more
+    characters starting with them, then the one-character alias of the first, as
+    ``_by_length`` groups them."""
     longer: dict[str, list] = {}
     single: dict[str, list] = {}
     for ch, entries in alias_index().items():
@@ -119,17 +120,22 @@ def _alias_scan() -> tuple[re.Pattern, dict[str, list], dict[str, list]]:
     seconds = char_class({pair[1] for pair in longer})
     singles = "|" + char_class(single) if single else ""
     starts = re.compile(f"{char_class({pair[0] for pair in longer})}(?={seconds}){singles}")
-    return starts, longer, single
+    if not single:
+        return starts, longer.get
+    # a one-character alias's groups join those of each pair starting with it (the shortest)
+    merged = {pair: groups + single.get(pair[0], []) for pair, groups in longer.items()}
+    return starts, lambda chars: merged.get(chars) or single.get(chars[:1])
 
 
 def _by_length(entries: list[tuple[str, Company]]) -> list[tuple[int, dict[str, list]]]:
-    """(length, lower-cased alias → [(ends in a Latin character, company, ``short_han``)]),
-    longest first, aliases in ``entries``' order: one slice and one lookup per length at a
-    place, not one comparison per alias."""
+    """(length, lower-cased alias → [(ends in a Latin character, company, ``short_han``,
+    ``case_sensitive``)]), longest first, aliases in ``entries``' order: one slice and one lookup
+    per length at a place, not one comparison per alias."""
     groups: dict[int, dict[str, list]] = {}
     for alias, company in entries:
         lower = alias.lower()
-        groups.setdefault(len(alias), {}).setdefault(lower, []).append((_is_latin(alias[-1]), company, _short_han(lower)))
+        groups.setdefault(len(alias), {}).setdefault(lower, []).append(
+            (_is_latin(alias[-1]), company, _short_han(lower), _case_sensitive(lower)))
     return sorted(groups.items(), reverse=True)
 
 
@@ -142,39 +148,35 @@ def _short_han(alias: str) -> bool:
     return len(alias) <= 3 and _ALL_HAN.fullmatch(alias) is not None
 
 
-def iter_alias_hits(text: str):
-    """Leftmost-longest alias occurrences (case-insensitive; Latin ends on word boundaries).
+def _case_sensitive(alias: str) -> bool:
+    """``alias_allowed`` can reject a surface of this (lower-cased) alias: one shorter than five
+    characters with a Latin one. Any other surface is allowed: a Latin character lower-cases to
+    one (so a surface has none where the lower-cased alias has none)."""
+    return len(alias) < 5 and any(_is_latin(ch) for ch in alias)
 
-    Yields (start, candidates) where candidates are the (surface, company, ``short_han``)
-    triples starting at ``start``, longest first, so the caller can fall back to a shorter one."""
-    starts, longer, single = _alias_scan()
+
+def alias_places(text: str) -> tuple[str, list[tuple[int, list]]]:
+    """Where an alias can start in ``text`` (case-insensitive; a Latin one not inside a Latin
+    word): the lower-cased text the aliases are looked up in and each place's (offset, length
+    groups as ``_by_length`` makes them), in text order. Whether an alias of a group is there
+    (a Latin one not followed by a Latin character) and counts is for the caller to check,
+    longest first."""
+    starts, groups_at = _alias_scan()
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = text
-    n = len(text)
-    for hit in starts.finditer(lowered):
-        pos = hit.start()
-        # only where an alias starts with these two characters (or is this one character)
-        two, one = longer.get(lowered[pos:pos + 2]), single.get(lowered[pos]) if single else None
-        if not (two or one):
-            continue
-        if pos > 0 and text[pos] in LATIN_CHARS and (text[pos - 1] in LATIN_CHARS or text[pos - 1] == "&"):
-            continue
-        cands = []
-        for groups in (two or (), one or ()):
-            for length, by_lower in groups:
-                end = pos + length
-                for latin_end, company, short_han in by_lower.get(lowered[pos:end], ()) if end <= n else ():
-                    if latin_end and end < n and text[end] in LATIN_CHARS:
-                        continue
-                    cands.append((text[pos:end], company, short_han))
-        if cands:
-            yield pos, cands
+    latin = LATIN_CHARS
+    # only where an alias starts with these two characters (or is this one character); one
+    # comprehension: the scan finds two or three places for each one that has an alias
+    return lowered, [
+        (pos, groups) for pos in map(re.Match.start, starts.finditer(lowered))
+        if (groups := groups_at(lowered[pos:pos + 2]))
+        and not (pos and text[pos] in latin and (text[pos - 1] in latin or text[pos - 1] == "&"))]
 
 
 @functools.lru_cache(maxsize=1)
 def alias_forms() -> dict[str, Company]:
-    """Every alias exactly as the table writes it → its company (the scan itself is ``iter_alias_hits``)."""
+    """Every alias exactly as the table writes it → its company (the scan itself is ``alias_places``)."""
     return load_company_table().aliases()
 
 
@@ -361,10 +363,12 @@ class TextCuts:
         """True where ``token_boundaries(text)`` has ``pos``."""
         if not self.text or pos < 0 or pos > len(self.text):
             return False
-        region = self.region_at(pos)
-        if region is None:
+        i = bisect.bisect_right(self._starts, pos) - 1  # ``region_at``, inline: asked per alias hit
+        if i < 0:
             return True
-        start, end = region
+        start, end = self.regions[i]
+        if not start < pos < end:
+            return True
         bounds = self._bounds.get(start)
         if bounds is None:  # the words are contiguous from the region's start
             bounds = self._bounds[start] = frozenset([start, *self._region_ends(start, end)])
@@ -412,10 +416,13 @@ def name_part_ok(name: str) -> bool:
 _PLACE_LENGTHS = sorted({len(place) for place in PLACE_WORDS})
 
 
+_RUN_DESCRIPTOR = regex.compile(r"(?:龙头|龍頭|巨头|巨頭|厂商|廠商|企业|企業|公司|集团|集團|机构|機構|旗下|厂|廠|股)")
+
+
 def trailing_name(run: str, max_len: int = 6) -> str:
     """The name at the end of a CJK run: after the last descriptor (龙头, 公司) or stop word."""
     last = None
-    for last in regex.finditer(r"(?:龙头|龍頭|巨头|巨頭|厂商|廠商|企业|企業|公司|集团|集團|机构|機構|旗下|厂|廠|股)", run):
+    for last in _RUN_DESCRIPTOR.finditer(run):
         pass
     if last is not None:
         run = run[last.end():]
