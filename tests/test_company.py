@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.recognize.company import Group, find_companies, find_groups, resolve_reference
+from pipeline.recognize.company import find_companies
+from pipeline.recognize.company_groups import Group, find_groups, resolve_reference
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "company.yaml").read_text(encoding="utf-8"))
 

@@ -20,7 +20,8 @@ import pipeline
 from pipeline.company_table import load_company_table
 from pipeline.lexicon import load_data
 from pipeline.recognize import numbers
-from pipeline.recognize.company import find_companies, find_groups
+from pipeline.recognize.company import find_companies
+from pipeline.recognize.company_groups import find_groups
 
 
 def _words() -> list[str]:

@@ -19,7 +19,7 @@ from pipeline.facts.context import ArticleContext
 from pipeline.facts.cues import Cue
 from pipeline.facts.draft import Draft, amount_of, places_in
 from pipeline.facts.respectively import respective_assignments, respective_changes
-from pipeline.recognize.company import resolve_reference
+from pipeline.recognize.company_groups import resolve_reference
 from pipeline.sentences import Segment
 
 # A follow-up sentence refers back to the figure just stated: 这比上年增长了72.8%.

@@ -27,6 +27,8 @@ COUNTRY_PREFIXES = (
     "法国", "法國", "英国", "英國", "荷兰", "荷蘭", "瑞士", "瑞典", "芬兰", "芬蘭", "印度", "香港", "新加坡",
     "澳大利亚", "澳洲", "加拿大", "以色列", "沙特", "意大利", "西班牙", "挪威", "丹麦", "丹麥", "巴西", "欧洲", "歐洲",
     "中资", "中資", "美资", "美資", "日资", "日資", "韩资", "韓資", "台资", "台資")
+# A country prefix ending where the search ends (before a name found after it)
+COUNTRY_PREFIX_BEFORE = regex.compile("(?:" + "|".join(sorted(COUNTRY_PREFIXES, key=len, reverse=True)) + r")$")
 PLACE_WORDS = frozenset(COUNTRY_PREFIXES) | {
     "全球", "国际", "國際", "国内", "國內", "海外", "境外", "境内", "亚洲", "亞洲", "世界", "全国", "全國", "本土", "当地",
     "當地", "北美", "欧美", "歐美", "日韩", "日韓", "中美", "美中", "美日", "日美"}
