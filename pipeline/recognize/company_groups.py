@@ -7,9 +7,9 @@ company a reference stands for: the last one in subject position before it.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from collections.abc import Sequence
 
 import regex
 

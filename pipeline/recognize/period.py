@@ -14,13 +14,14 @@ from collections.abc import Callable, Sequence
 
 from spacy.language import Language
 
+from pipeline import company_table
 from pipeline.document import Mention
 from pipeline.recognize.base import add_mentions, doc_mentions
 from pipeline.recognize.numbers import normalise_digits
 from pipeline.recognize.period_read import read_match
 from pipeline.recognize.period_resolve import Resolver, Span, granularity, month_text
 from pipeline.recognize.period_rules import Raw, patterns
-from pipeline.sentences import paragraph_starts, sentence_starts
+from pipeline.sentences import PARAGRAPH_BREAK, SENTENCE_END
 
 
 def scan(text: str, pub_year: int | None = None) -> list[Raw]:
@@ -42,17 +43,23 @@ def scan(text: str, pub_year: int | None = None) -> list[Raw]:
 
 
 class _Layout:
-    """Sentence and paragraph numbers of character offsets."""
+    """Sentence and paragraph numbers of character offsets (of periods and companies, which never
+    start on a space or a break).
+
+    A number is how many breaks end at or before the offset. That counts the empty segments
+    sentence_starts drops (a paragraph break right after 。), so the numbers are not sentence
+    indexes; but their users only ask "the same sentence?" and "the sentence before, in the same
+    paragraph?", which they answer alike: inside a paragraph every segment holds its 。."""
 
     def __init__(self, text: str):
-        self.sentences = sentence_starts(text) or [0]
-        self.paragraphs = paragraph_starts(text) or [0]
+        self.sentences = [m.end() for m in SENTENCE_END.finditer(text)]
+        self.paragraphs = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
 
     def sentence(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.sentences, offset) - 1)
+        return bisect.bisect_right(self.sentences, offset)
 
     def paragraph(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.paragraphs, offset) - 1)
+        return bisect.bisect_right(self.paragraphs, offset)
 
 
 def _company_finder(companies: Sequence[Mention], layout: _Layout) -> Callable[[int], str | None]:
@@ -88,9 +95,12 @@ def find_periods(text: str, *, pub_date: dt.date | None = None, companies: Seque
     if not raws:
         return []
     layout = _Layout(text)
-    company_at = _company_finder(companies, layout)
+    company_at = None
 
     def fiscal_end(offset: int) -> tuple[int | None, str | None]:
+        nonlocal company_at
+        if company_at is None:  # built when first asked: most documents name no fiscal year
+            company_at = _company_finder(companies, layout)
         name = company_at(offset)
         month = fiscal_year_end(name) if (name and fiscal_year_end) else None
         return month, name
@@ -103,8 +113,8 @@ def find_periods(text: str, *, pub_date: dt.date | None = None, companies: Seque
         start = raw.start
         before = text[max(0, start - 5):start].rstrip()
         # layout.sentence / layout.paragraph inlined: two method calls per period add up
-        span = resolver.add(raw, max(0, bisect.bisect_right(sentences, start) - 1),
-                            max(0, bisect.bisect_right(paragraphs, start) - 1), before.endswith(markers))
+        span = resolver.add(raw, bisect.bisect_right(sentences, start), bisect.bisect_right(paragraphs, start),
+                            before.endswith(markers))
         if span is not None:
             period_start, period_end, kind = _span_fields(span)
             mentions.append(Mention(
@@ -125,8 +135,6 @@ class PeriodRecognizer:
     """spaCy component: period mentions onto the Doc (runs after the company recogniser)."""
 
     def __call__(self, doc):
-        from pipeline import company_table
-
         mentions = find_periods(doc.text, pub_date=doc._.pub_date, companies=doc_mentions(doc, "company"),
                                 fiscal_year_end=company_table.fiscal_year_end)
         return add_mentions(doc, mentions, "period")

@@ -122,13 +122,17 @@ PIECES = {
         )
       | (?=\d{1,2}\s?(?:月期|«FQW»|季度))
     )""",
+    # A numeral (NUMERAL: those no period word starts with) only starts a year (二〇二四年), month
+    # (三月, 一至三月) or quarter (三季度, 一财季), not a count or name (一家, 三星); as DIGIT_START.
+    "NUMERAL_START": r"(?=[«NUMERAL»]{1,4}\s{0,2}(?:[年月季]|«FQW»|«SEP»))",
 }
 
 # A lookahead in front of a branch, (?=\d) or (?=[截\d]), only checks the characters it can start
-# with: failing that one check is much cheaper than failing the branch itself.
+# with (or, (?=\d++[AE]), the few it needs): failing that one check is much cheaper than failing the
+# branch itself, whose look-behinds (NUMB, MON_BEFORE) are tried before any character.
 TEMPLATE = r"""
   (?=[«FIRST_CHAR»年])(?=«FIRST»|年[内內])  # cheap guards: every period starts with one of these
-  (?:(?![0-9])|«DIGIT_START»)  # a digit only where one can start a period
+  (?:(?![0-9«NUMERAL»])|«DIGIT_START»|«NUMERAL_START»)  # a digit or numeral only where one can start a period
   (?:
   (?=[截\d])(?P<fy_until>  # 截至2016年3月份财年, 截至2024年12月31日止年度: the 12 months up to that month
       (?P<fu_cut>截[至止]\s?)? «NUMB»(?P<fu_y>«Y4»)\s?年\s?(?P<fu_m>«MON»)\s?月份?(?:底|末)?(?:\s?«DAY»)?
@@ -140,19 +144,20 @@ TEMPLATE = r"""
 | (?=\d)(?P<y_range>  # 2025-2030年, 2021年—2023年: one span of years (the second year needs 年)
       «NUMB»(?P<yr1>«Y4»)\s?年?\s?(?:«SEP»)\s?(?P<yr2>«Y4»)\s?年度?
   )
-| (?=[\dQH])(?P<en>   # analyst notation: 2025Q1 25H1 | 1Q25 2H 2024 | Q1 2025, Q3 FY25
+| (?=[QH]|\d++\s?[QH])(?P<en>   # analyst notation: 2025Q1 25H1 | 1Q25 2H 2024 | Q1 2025, Q3 FY25
       «NUMB»(?P<en_y1>«Y4»|\d{2})\s?(?P<en_k1>[QH])(?P<en_n1>[1-4])(?![\dA-Za-z])
     | «NUMB»(?P<en_n2>[1-4])(?P<en_k2>[QH])\s?'?(?P<en_y2>«Y4»|\d{2})(?![\dA-Za-z])
     | (?<![A-Za-z\d])(?P<en_k3>[QH])(?P<en_n3>[1-4])\s?(?P<en_fy>FY)?\s?'?(?P<en_y3>«Y4»|\d{2})(?![\dA-Za-z])
   )
-| (?=\d)(?P<ae>«NUMB»(?P<ae_y>«Y4»|\d{2})[AE](?![A-Za-z\d]))  # 24A (actual), 25E / 2025E (estimate)
+| (?=\d++[AE])(?P<ae>«NUMB»(?P<ae_y>«Y4»|\d{2})[AE](?![A-Za-z\d]))  # 24A (actual), 25E / 2025E (estimate)
 | (?P<rq>«RELQ»)                                         # 本季度 当季 上季度
 | (?P<rm>«RELM»)(?!份?\s?«DAY»)                          # 本月 上个月 (not 本月5日)
 | (?=年)(?P<inyear>    # 年内 = this year; not 两年内 / 半年内 / 每年内 (durations) nor 年内地
       (?<![\d一二三四五六七八九十两兩几幾数數多半周週每同当當历歷百千万萬今本明去前后後上])年[内內](?![地需部资資容涵在外])
   )
 | (?P<main>   # a year and maybe a sub-period, or a sub-period that stands alone (SUB_FREE):
-      (?P<p_any>«PREFIX»)?  # spelled once, each group named once, which stdlib re needs
+      (?:(?P<p_any>«PREFIX»)|)  # spelled once, each group named once, which stdlib re needs
+                                # (not (…)?: inside re's repeat every alternation copies all marks)
       (?:(?(p_any)\s?(?=«SUB_FIRST»))(?:«SUB_FREE»|(?(p_any)«SUB_TIED»|(?!)))|(?(p_any)|(?!)))
   )
   )
@@ -164,8 +169,8 @@ PREFIX = r"""(?:
   | (?=F)(?<![A-Za-z])(?P<p_fyq>FY)\s?'?(?P<p_fyy>«Y4»|\d{2})(?!\d)     # FY2025, FY25
   | (?=\d)«NUMB»(?P<p_fy>«Y4»|\d{2})\s?(?P<p_fyw>«FYW»)                 # 2025财年, 25財年
   | (?P<p_relfy>«RELFY»)                                                 # 本财年, 上一财年
-  | «NUMB»(?P<p_y4>«Y4»|«CNY»)\s?年(?P<p_du>度)?(?!«YEAR_NOT»)          # 2024年, 2024年度, 二〇二四年
-  | (?P<p_roc>民[國国]\s?\d{2,3}|«NUMB»1[01]\d(?=年(?:度|第|上半|下半|前|全年|\d)))\s?年(?P<p_rocdu>度)?  # 民國114年
+  | (?=[\d〇零○一二三四五六七八九])«NUMB»(?P<p_y4>«Y4»|«CNY»)\s?年(?P<p_du>度)?(?!«YEAR_NOT»)  # 2024年, 2024年度, 二〇二四年
+  | (?P<p_roc>民[國国]\s?\d{2,3}|(?=1)«NUMB»1[01]\d(?=年(?:度|第|上半|下半|前|全年|\d)))\s?年(?P<p_rocdu>度)?  # 民國114年
   | (?=\d)«NUMB»(?P<p_y2>\d{2})\s?年(?P<p_y2du>度)?(?!«YEAR_NOT»)      # 24年 (checked in code)
   | (?P<p_rel>«REL»)(?P<p_reldu>度)?(?!«YEAR_NOT»)                      # 今年, 去年度, 上年
   | (?=\d)«NUMB»(?P<p_bare>«Y4»)(?=\p{Han}|、\s?«Y4»\s?年)(?!年|«BARE_NOT»)  # 2027進機, 2024、2025年
@@ -178,8 +183,8 @@ SUB_FREE = r"""(?:
   | (?P<s_q>第\s?(?P<q_a>«QN»)\s?季度?|(?P<q_b>«QN»)\s?季度|(?P<q_f>«Q1W»)
          |(?<![A-Za-z])Q(?P<q_c>[1-4])(?![\dA-Za-z])|(?<![\dA-Za-z.])(?P<q_d>[1-4])Q(?![\dA-Za-z]))
   | (?P<s_h>(?P<h_w>«HALF»)|(?<![A-Za-z])H(?P<h_b>[12])(?![\dA-Za-z])|(?<![\dA-Za-z.])(?P<h_c>[12])H(?![\dA-Za-z]))
-  | (?P<s_mr>«MON_BEFORE»(?P<mr1>«MON»)\s?(?:月份?)?\s?(?:«SEP»)\s?(?P<mr2>«MON»)\s?月份?(?:底|末)?(?!«MON_NOT»))
-  | (?P<s_m>«MON_BEFORE»(?P<m_n>«MON»)\s?月份?(?:上旬|中旬|下旬|底|末|初|中)?(?!«MON_NOT»))
+  | (?P<s_mr>(?=[0-9十一二三四五六七八九])«MON_BEFORE»(?P<mr1>«MON»)\s?(?:月份?)?\s?(?:«SEP»)\s?(?P<mr2>«MON»)\s?月份?(?:底|末)?(?!«MON_NOT»))
+  | (?P<s_m>(?=[0-9十一二三四五六七八九])«MON_BEFORE»(?P<m_n>«MON»)\s?月份?(?:上旬|中旬|下旬|底|末|初|中)?(?!«MON_NOT»))
   | (?P<s_full>«FULL»)
   | (?P<s_same>(?<!不)«SAME»(?!限))
 )"""
@@ -222,6 +227,7 @@ def _pieces(words: dict[str, Any]) -> dict[str, str]:
         YEAR_NOT=alternation(words["year_not_before"]), BARE_NOT=alternation(words["bare_year_not_before"]),
         MON_NOT=alternation(words["month_not_before"]),
         FIRST=_first_characters(words), FIRST_CHAR=_first_character_class(words),
+        NUMERAL="".join(sorted(set(_NUMERALS) - set(_initials(words, _START_WORDS)))),
         SUB_FIRST=_sub_first_characters(words),
     )
 
@@ -229,6 +235,7 @@ def _pieces(words: dict[str, Any]) -> dict[str, str]:
 # What a period can start with besides the words: (its first characters, the rest)
 _STARTS = (("0-9〇零○一二三四五六七八九十第", ""), ("F", "Y"), ("QH", "[1-4]"),
            ("前首", r"\s?[1-9十一二两兩三四五六七八九]"), ("截", r"[至止]\s?\d"), ("民", "[國国]"))
+_NUMERALS = "〇零○一二三四五六七八九十"   # what CNY and MON start with (see NUMERAL_START)
 _START_WORDS = ("relative_years", "relative_fiscal_years", "relative_quarters", "relative_months",
                 "first_quarter_words", "half_words", "full_year_words", "same_period_words")
 
@@ -238,8 +245,20 @@ def _first_characters(words: dict[str, Any]) -> str:
     or one of the words (as whole words, so a text full of 同 or 上, 前景 or HBM is rejected
     without trying every branch)."""
     starts = [f"[{first}]{rest}" for first, rest in _STARTS]
-    starts += [alternation(words[key]) for key in _START_WORDS]
+    starts.append(_prefix_tree([word for key in _START_WORDS for word in words[key]]))
     return "(?:" + "|".join(starts) + ")"
+
+
+def _prefix_tree(words: list[str]) -> str:
+    """Where one of ``words`` starts, as alternations by first character (上(?:一(?:…)|半年|…)|下…):
+    re tries branches in turn, and one per character is cheaper than one per word. For a lookahead
+    only (a word stands for the longer words it starts)."""
+    by_initial: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        by_initial.setdefault(word[0], []).append(word[1:])
+    branches = [regex.escape(initial) + ("" if "" in rests else _prefix_tree(rests))
+                for initial, rests in by_initial.items()]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _first_character_class(words: dict[str, Any]) -> str:
