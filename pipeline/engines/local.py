@@ -17,11 +17,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import selectors
 import signal
 import sys
 import time
 from collections import deque
-from multiprocessing.connection import wait
 from typing import Iterable, Iterator
 
 from pipeline.emit import DocResult
@@ -150,11 +150,28 @@ class _Pool:
         self.limits = limits
         self.context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         self.started = time.perf_counter()
-        self.workers = [_Worker(self.context, limits) for _ in range(jobs)]
+        # one selector for the whole run, not one per wait (multiprocessing.connection.wait builds
+        # and fills a new one on every call: the driver waits once or more per document)
+        self.selector = selectors.DefaultSelector()
+        self.workers = [self._started() for _ in range(jobs)]
         self.window = 4 * jobs
         self.load_seconds: float | None = None  # until every first worker is ready
 
+    def _started(self) -> _Worker:
+        worker = _Worker(self.context, self.limits)
+        self.selector.register(worker.conn, selectors.EVENT_READ, (worker, "conn"))
+        self.selector.register(worker.process.sentinel, selectors.EVENT_READ, (worker, "ended"))
+        return worker
+
+    def _forget(self, worker: _Worker) -> None:
+        for handle in (worker.conn, worker.process.sentinel):
+            try:
+                self.selector.unregister(handle)
+            except (KeyError, ValueError):
+                pass
+
     def close(self) -> None:
+        self.selector.close()
         for worker in self.workers:
             try:
                 worker.conn.send(None)
@@ -203,18 +220,16 @@ class _Pool:
         wait_for = None
         if limit is not None and busy:
             wait_for = max(0.05, min(w.since + limit for w in busy) - time.monotonic())
-        handles = {}
-        for worker in self.workers:
-            handles[worker.conn] = worker
-            handles[worker.process.sentinel] = worker
-        ready = wait(list(handles), timeout=wait_for if wait_for is not None else 1.0)
-        for handle in ready:
-            worker = handles[handle]
-            if handle is worker.conn:
-                self._drain(worker, pending)
+        ended = set()
+        for key, _ in self.selector.select(timeout=wait_for if wait_for is not None else 1.0):
+            worker, what = key.data
+            if what == "conn":
+                self._receive_one(worker, pending)
+            else:
+                ended.add(worker)  # its sentinel is ready: the process has ended
         now = time.monotonic()
         for index, worker in enumerate(self.workers):
-            dead = not worker.process.is_alive()
+            dead = worker in ended and not worker.process.is_alive()
             overdue = limit is not None and worker.task is not None and now - worker.since > limit
             if dead:
                 self._drain(worker, pending)  # whatever it sent before dying
@@ -223,29 +238,42 @@ class _Pool:
                                                     "timeout" if overdue and not dead else "died")
 
     def _drain(self, worker: _Worker, pending: dict[int, _Pending]) -> None:
+        """Every message the worker has sent and the driver has not read."""
         try:
             while not worker.conn.closed and worker.conn.poll():
-                message = worker.conn.recv()
-                kind = message[0]
-                if kind == "ready":
-                    worker.ready = True
-                    if self.load_seconds is None and all(w.ready for w in self.workers):
-                        self.load_seconds = time.perf_counter() - self.started
-                elif kind == "doc":
-                    _, seq, number, result, last = message
-                    pending[seq].results[number] = result
-                    worker.current, worker.since = number + 1, time.monotonic()
-                    if last:  # a one-document task: done with its document
-                        pending[seq].done = True
-                        worker.finished()
-                elif kind == "done":
-                    pending[message[1]].done = True
-                    worker.finished()
+                self._handle(worker, worker.conn.recv(), pending)
         except (EOFError, OSError):
             pass
 
+    def _receive_one(self, worker: _Worker, pending: dict[int, _Pending]) -> None:
+        """One message from a worker whose pipe the selector found readable. Not a _drain: its
+        poll() builds a selector of its own on every call; the run's selector reports the pipe
+        again while more is waiting."""
+        try:
+            self._handle(worker, worker.conn.recv(), pending)
+        except (EOFError, OSError):
+            pass
+
+    def _handle(self, worker: _Worker, message: tuple, pending: dict[int, _Pending]) -> None:
+        kind = message[0]
+        if kind == "ready":
+            worker.ready = True
+            if self.load_seconds is None and all(w.ready for w in self.workers):
+                self.load_seconds = time.perf_counter() - self.started
+        elif kind == "doc":
+            _, seq, number, result, last = message
+            pending[seq].results[number] = result
+            worker.current, worker.since = number + 1, time.monotonic()
+            if last:  # a one-document task: done with its document
+                pending[seq].done = True
+                worker.finished()
+        elif kind == "done":
+            pending[message[1]].done = True
+            worker.finished()
+
     def _replace(self, worker: _Worker, pending: dict[int, _Pending], queue: deque, why: str) -> _Worker:
         task, number = worker.task, worker.current
+        self._forget(worker)
         worker.kill()
         for waiting in list(worker.tasks)[:0:-1]:  # given but not started: back to the queue's front
             queue.appendleft(waiting)
@@ -264,7 +292,7 @@ class _Pool:
                 queue.appendleft((task, number + 1))  # the rest of the file, on a new worker
         elif not worker.ready and why == "died":
             raise RuntimeError(f"a worker process failed to start (exit code {worker.process.exitcode})")
-        return _Worker(self.context, self.limits)
+        return self._started()
 
 
 def default_jobs() -> int:
