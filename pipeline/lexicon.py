@@ -65,17 +65,9 @@ def require_str_map(name: str, key: str, value: Any, value_type: type | tuple = 
     return value
 
 
-def alternation(words: Iterable[str], whole_latin: bool = False) -> str:
-    """A regex alternation of literal words, longest first (so 万亿 wins over 万). ``whole_latin``:
-    a word ending in a Latin letter matches only where no letter follows it (USD in 250亿USD, not
-    in 250亿USDT; pp, not the start of ppm); other words (元 in 50亿元AI) match wherever they stand."""
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first (so 万亿 wins over 万)."""
     import regex
 
     unique = sorted(set(words), key=lambda w: (-len(w), w))
-    guard = r"(?![A-Za-z])"
-    return "|".join(regex.escape(w) + (guard if whole_latin and _ends_in_latin_letter(w) else "")
-                    for w in unique)
-
-
-def _ends_in_latin_letter(word: str) -> bool:
-    return "a" <= word[-1:].lower() <= "z"
+    return "|".join(regex.escape(w) for w in unique)

@@ -18,7 +18,7 @@ from pipeline.document import Mention
 from pipeline.lexicon import LexiconError, alternation, load_data, require_keys, require_str_list, require_str_map
 from pipeline.recognize import numbers as num
 from pipeline.recognize.base import add_mentions
-from pipeline.recognize.re_compat import char_class, literal_words
+from pipeline.recognize.re_compat import literal_words
 
 LOCAL = "LOCAL"
 _KEYS = ["currencies_after", "currencies_before", "symbols", "qualifiers_before", "qualifiers_outside_before",
@@ -53,8 +53,7 @@ def _build_pattern(lex: dict, ranges: bool = True) -> re.Pattern:
         # English scales: 'billion'/'bn' (a space allowed) or a bare m/b glued to the number (US$5m)
         "SCALE": rf"(?:[ ]?{literal_words(SCALE_WORDS, ignore_case=True)}|[mMbB])(?![A-Za-z])",
         # a Latin code is a whole word (250亿USDT is not USD); 元 before a Latin word still counts (50亿元AI)
-        "CUR_AFTER": rf"(?={char_class(w[0] for w in lex['currencies_after'])})"  # literal_words' guard
-                     rf"(?:{alternation(lex['currencies_after'], whole_latin=True)})",
+        "CUR_AFTER": literal_words(lex["currencies_after"], whole_latin=True),
         "CUR_BEFORE": literal_words(lex["currencies_before"]),
         "QUAL": r"(?<![{}]){}".format("".join(lex["qualifier_not_after"]),  # 最近 is 'recently'
                                       literal_words(lex["qualifiers_before_class"])),

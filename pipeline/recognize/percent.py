@@ -18,6 +18,7 @@ from pipeline.document import Mention
 from pipeline.lexicon import LexiconError, alternation, load_data, require_keys, require_str_list, require_str_map
 from pipeline.recognize import numbers as num
 from pipeline.recognize.base import add_mentions
+from pipeline.recognize.re_compat import literal_words
 
 _KEYS = ["units_after", "units_before", "max_tenths", "not_after_cheng", "not_before_cheng", "doubling_verbs",
          "doubling_units", "qualifiers_before", "qualifiers_outside_before", "qualifiers_after",
@@ -56,7 +57,7 @@ def _build_pattern(lex: dict) -> re.Pattern:
     digits = "".join(num.numerals()["digits"])
     number = rf"""(?:(?<![0-9０-９.．])(?:{num.ARABIC})
                   |{num.NOT_AFTER_VAGUE}(?<![{digits}十百千])(?:{num.CHINESE}))"""
-    after = alternation(lex["units_after"], whole_latin=True)  # 5pp, not the 5pp of 5ppm
+    after = literal_words(lex["units_after"], whole_latin=True)  # 5pp, not the 5pp of 5ppm
     sep, conn = alternation(lex["list_separators"]), alternation(lex["range_connectors"])
     # stdlib re: the percent pattern needs nothing regex alone has, and re runs it faster. Optional
     # parts are written (?:X|), not X?: re runs an optional group as a REPEAT, which saves and
