@@ -83,15 +83,9 @@ class CueIndex:
 
     def __init__(self, text: str, kind: str) -> None:
         self.text, self.kind = text, kind
-        self.starts = starts = []
-        self.ends = ends = []
-        # findall and find, as in ``_scan``
-        cursor, find, add_start, add_end = 0, text.find, starts.append, ends.append
-        for word in cue_patterns()[kind].findall(text):
-            cursor = find(word, cursor)
-            add_start(cursor)
-            cursor += len(word)
-            add_end(cursor)
+        cues = _scan(cue_patterns()[kind], kind, text, 0, len(text))  # built for long windows only: rare
+        self.starts = [cue.start for cue in cues]
+        self.ends = [cue.end for cue in cues]
 
 
 class CueIndexes(dict):

@@ -145,10 +145,9 @@ def parse_chinese(text: str) -> Decimal:
 
 def parse_number(text: str) -> Decimal:
     """Arabic or Chinese numeral (without magnitude) → Decimal."""
+    if not text.isascii():  # normalise_digits changes only non-ASCII characters (２４５０)
+        text = normalise_digits(text)
     if text.isascii() and text.replace(".", "", 1).isdigit():  # 2450, 2.5: parse_arabic's value, sooner
-        return Decimal(text)
-    text = normalise_digits(text)
-    if text.isascii() and text.replace(".", "", 1).isdigit():  # ２４５０: the same, once narrowed
         return Decimal(text)
     if any(ch.isdigit() for ch in text):
         return parse_arabic(text)
