@@ -157,12 +157,6 @@ def _list_mentions(text: str, match: re.Match) -> list[Mention]:
     if unit_word == "成" and not _cheng_ok(text, match, numbers):
         return []
     over = bool(match.group(_G["inf"]) or match.group(_G["infb"]))
-    if len(numbers) == 1:  # the common lone number: the loop below without its list bookkeeping
-        qualifier = _qualifier(text, match)
-        value = num.parse_number(text[numbers[0][0]:numbers[0][1]])
-        start, end = match.span()
-        return [_make(text, start, end, unit["kind"], value / unit["divisor"],
-                      "over" if over and qualifier == "exact" else qualifier, {"unit": _UNIT_NAMES[unit_word]})]
     mentions = []
     last = len(numbers) - 1
     for i, (number_start, number_end) in enumerate(numbers):
@@ -170,6 +164,8 @@ def _list_mentions(text: str, match: re.Match) -> list[Mention]:
         start = match.start() if i == 0 else number_start
         end = match.end() if i == last else number_end
         qualifier = _qualifier(text, match) if i == 0 else ("over" if i == last and over else "exact")
+        if i == 0 and last == 0 and over and qualifier == "exact":
+            qualifier = "over"
         inherited = dict(mentions[0].info) if mentions else {}  # 分别提升0.5/0.9pct: all up
         inherited["unit"] = _UNIT_NAMES[unit_word]
         mentions.append(_make(text, start, end, unit["kind"], value / unit["divisor"], qualifier, inherited))
