@@ -30,9 +30,7 @@ if not Doc.has_extension("groups"):
 
 
 def _mention(text: str, start: int, end: int, name: str, **info) -> Mention:
-    # positional: Mention's own order (type, text, start, end, 8 unused fields, name, info)
-    return Mention("company", text[start:end], start, end, None, None, None, None, None, None, None, None,
-                   name, info)
+    return Mention(type="company", text=text[start:end], start=start, end=end, name=name, info=info)
 
 
 # What can stand right before a name that ``R.COUNTRY_PREFIX_BEFORE`` finds a prefix of (its $ also matches
@@ -316,7 +314,8 @@ def find_companies(text: str) -> list[Mention]:
     for m in found:
         if m.info.get("rule") in ("stock_code", "latin_context", "described"):
             aliases.setdefault(m.text, m.name)
-            core = m.text[len(R.COUNTRY_PREFIX_BEFORE.search(m.text[:6]).group()) if R.COUNTRY_PREFIX_BEFORE.search(m.text[:6]) else 0:]
+            prefix = R.COUNTRY_PREFIX_BEFORE.search(m.text[:6])
+            core = m.text[len(prefix.group()) if prefix else 0:]
             aliases.setdefault(core, m.name)
     extra: list[Mention] = []  # ``taken`` covers ``mentions`` (the known ones, then those found)
     for surface, name in aliases.items():

@@ -365,12 +365,10 @@ class TextCuts:
         """True where ``token_boundaries(text)`` has ``pos``."""
         if not self.text or pos < 0 or pos > len(self.text):
             return False
-        i = bisect.bisect_right(self._starts, pos) - 1  # ``region_at``, inline: asked per alias hit
-        if i < 0:
+        region = self.region_at(pos)
+        if region is None:
             return True
-        start, end = self.regions[i]
-        if not start < pos < end:
-            return True
+        start, end = region
         bounds = self._bounds.get(start)
         if bounds is None:  # the words are contiguous from the region's start
             bounds = self._bounds[start] = frozenset([start, *self._region_ends(start, end)])
