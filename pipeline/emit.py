@@ -268,10 +268,6 @@ class OutputWriter:
 
 def _merged(results: Iterable[DocResult]) -> tuple[dict[str, bytes], dict[str, int], dict[str, int]]:
     """The bytes per output file, the record counts and the error stages of one input's results."""
-    results = list(results)
-    if len(results) == 1:  # one document, as every line of a .jsonl feed: its own bytes and counts
-        result = results[0]
-        return result.lines, dict(result.counts), {} if result.error_stage is None else {result.error_stage: 1}
     chunks: dict[str, list[bytes]] = {}
     counts: dict[str, int] = {}
     error_kinds: dict[str, int] = {}
