@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import engines
 from pipeline.batch import run_batch
+from pipeline.engines import Limits, local
 from pipeline.cli import main
 from tests.conftest import ROOT, SAMPLES
 
@@ -166,6 +168,48 @@ def test_a_hang_inside_a_feed_keeps_the_documents_after_it_in_order(tmp_path, mo
     assert summary.documents == 7
     facts = _jsonl(tmp_path / "out" / "facts.jsonl")
     assert [f["amount"]["value"] for f in facts] == [(100 + i) * 10**8 for i in range(8) if i != 2]
+
+
+def _misbehaving(how: str, real):
+    """process_document, except that a document holding LOST-HERE kills its worker ("died") or
+    gets stuck where the worker's own alarm cannot stop it ("stuck": SIGALRM blocked)."""
+    def process(document, limits=Limits()):
+        if "LOST-HERE" in document.text:
+            if how == "died":
+                os._exit(3)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(120)
+        return real(document, limits)
+    return process
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(signal, "pthread_sigmask"),
+                    reason="the pool's workers inherit the patched function by fork")
+@pytest.mark.parametrize("how", ["died", "stuck"])
+def test_a_lost_worker_costs_only_the_document_it_was_on(tmp_path, monkeypatch, how):
+    """The driver's own safety net: it records the document a lost worker was on and hands the
+    rest of the worker's chunks (documents before and after it) to a new worker, in order."""
+    articles = tmp_path / "in"
+    articles.mkdir()
+    names = ["微软", "亚马逊", "台积电", "英特尔", "谷歌", "三星电子"]
+    for i in range(12):
+        (articles / f"a{i:02d}.txt").write_text(("LOST-HERE " if i == 3 else "") +
+                                                f"{names[i % 6]}今年资本支出预计为{100 + i}亿美元。", encoding="utf-8")
+    lines = [{"id": f"n{i}", "date": "2025-03-01",
+              "text": ("LOST-HERE " if i == 9 else "") + f"{names[i % 6]}去年资本开支为{300 + i}亿元。"}
+             for i in range(30)]
+    (articles / "feed.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                                         encoding="utf-8")
+    run_batch([articles], tmp_path / "clean", jobs=1, quiet=True)
+    monkeypatch.setattr(engines, "process_document", _misbehaving(how, engines.process_document))
+    monkeypatch.setattr(local, "GRACE_SECONDS", 0.5)
+    summary = run_batch([articles], tmp_path / "out", jobs=2, quiet=True, doc_timeout=1.0)
+    errors = _jsonl(tmp_path / "out" / "errors.jsonl")
+    assert [e["error_type"] for e in errors] == [{"died": "WorkerDied", "stuck": "DocumentTimeout"}[how]] * 2
+    assert [e["doc_id"] for e in errors] == ["a03", "feed/n9"]
+    kept = [d for d in _jsonl(tmp_path / "clean" / "documents.jsonl") if d["doc_id"] not in ("a03", "feed/n9")]
+    assert _jsonl(tmp_path / "out" / "documents.jsonl") == kept
+    assert summary.documents == 40 and summary.errors == 2
 
 
 def test_documents_over_max_bytes_are_recorded(tmp_path):

@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence, Union
+from typing import Callable, Collection, Iterator, Sequence, Union
 
 from pipeline.document import Document
 from pipeline.emit import DocResult
@@ -191,21 +191,24 @@ def task_items(task: Task, limits: Limits) -> list[Document | IngestError]:
         return [IngestError(str(task.path), "read", type(exc).__name__, str(exc)[:500])]
 
 
-def run_task(task: Task, limits: Limits, skip: int = 0, on_result=None) -> list[DocResult]:
-    """The results of ``task``'s documents from number ``skip`` on; ``on_result(i, result)`` is
-    called after each (a pool worker reports progress with it)."""
-    results: list[DocResult] = []
+def run_task(task: Task, limits: Limits) -> list[DocResult]:
+    """The results of ``task``'s documents, in order."""
+    return [result for _, result in task_results(task, limits)]
+
+
+def task_results(task: Task, limits: Limits, skip: Collection[int] = (),
+                 on_start: Callable[[int], None] | None = None) -> Iterator[tuple[int, DocResult]]:
+    """``(number, result)`` for each of ``task``'s documents whose number is not in ``skip``;
+    ``on_start(number)`` is called as each starts (a pool worker shows the driver what it is on)."""
     for number, item in enumerate(task_items(task, limits)):
-        if number < skip:
+        if number in skip:
             continue
+        if on_start is not None:
+            on_start(number)
         if isinstance(item, IngestError):
-            result = error_result(item.to_json())
+            yield number, error_result(item.to_json())
         else:
-            result = process_document(item, limits)
-        results.append(result)
-        if on_result is not None:
-            on_result(number, result)
-    return results
+            yield number, process_document(item, limits)
 
 
 def warm_up() -> None:

@@ -1,16 +1,19 @@
 """The local engine: tasks in this process (``jobs == 1``) or in a pool of worker processes.
 
 The pool is ours rather than ``multiprocessing.Pool`` because a document that hangs must not
-block the run: each worker has its own pipe and reports every document it finishes, so the
-driver knows which document a worker is on and since when. A worker stops a document that
-runs past ``doc_timeout`` itself (SIGALRM); if it does not (stuck in C code), the driver kills
-it a little later, records the document as timed out, starts a new worker and hands it the
-rest of the task. A worker that dies is handled the same way.
+block the run. Tasks go to the workers in chunks (:mod:`pipeline.engines.pool_worker`), one
+message each way per chunk, and each worker shows in shared memory which document it is on
+and since when. A worker stops a document that runs past ``doc_timeout`` itself (SIGALRM); if
+it does not (stuck in C code), the driver kills it a little later, records the document as
+timed out, starts a new worker and queues the rest of the worker's chunks again. A worker that
+dies is handled the same way.
 
-At most ``4 * jobs`` tasks are out at a time and results are handed on in task order, so
-memory stays flat however many documents there are. Each worker holds up to ``PREFETCH`` tasks
-(the one it works on and the next, already in its pipe), so it never waits for the driver
-between two short documents.
+Chunks are sized to take about ``CHUNK_SECONDS`` (judged from the time the last ones took), so
+the driver, which shares the cores with the workers, wakes a few dozen times a second rather
+than once per document. At most a few chunks per worker are out at a time and results are
+handed on in task order, so memory stays flat however many documents there are. Each worker
+holds up to ``PREFETCH`` chunks (the one it works on and the next, already in its pipe), so it
+never waits for the driver.
 """
 from __future__ import annotations
 
@@ -18,19 +21,22 @@ import gc
 import multiprocessing
 import os
 import selectors
-import signal
 import sys
 import time
 from collections import deque
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.emit import DocResult
 from pipeline.engines import Limits, Task, error_result, run_task, timeout_record, warm_up
+from pipeline.ingest import doc_id_for
+from pipeline.engines.pool_worker import Chunk, ProgressBoard, first_missing, worker_main
 
 GRACE_SECONDS = 5.0  # how long after doc_timeout the driver waits before killing a worker
-PREFETCH = 2  # tasks given to a worker at a time
-
-
+PREFETCH = 2  # chunks given to a worker at a time
+CHUNK_SECONDS = 0.05  # the work aimed at per chunk
+FIRST_CHUNK = 4  # tasks per chunk until chunks have been timed
+MAX_CHUNK = 64  # tasks per chunk at most
 class LocalEngine:
     name = "local"
 
@@ -65,64 +71,39 @@ class LocalEngine:
                 gc.unfreeze()
 
 
-# --------------------------------------------------------------------------- worker side
-
-def _worker_main(conn, limits: Limits) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
-    try:
-        warm_up()
-        conn.send(("ready",))
-        while True:
-            try:
-                message = conn.recv()
-            except (EOFError, OSError):
-                return  # the driver has gone
-            if message is None:
-                return
-            task, skip = message
-            if task.item is not None and not skip:  # one document: its result and "done" in one message
-                result, = run_task(task, limits, skip=skip)
-                conn.send(("doc", task.seq, skip, result, True))
-                continue
-
-            def report(number: int, result: DocResult, seq: int = task.seq) -> None:
-                conn.send(("doc", seq, number, result, False))
-
-            run_task(task, limits, skip=skip, on_result=report)
-            conn.send(("done", task.seq))
-    except (BrokenPipeError, EOFError, KeyboardInterrupt):
-        return
-
-
 # --------------------------------------------------------------------------- driver side
 
 class _Worker:
     def __init__(self, context, limits: Limits):
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=_worker_main, args=(child, limits), daemon=True)
+        self.board = ProgressBoard(context)
+        self.process = context.Process(target=worker_main, args=(child, self.board, limits), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
-        self.tasks: deque[tuple[Task, int]] = deque()  # (task, skip) given, in the order it runs them
-        self.since = 0.0  # when the current document started (the last message about it)
-        self.current = 0  # number of the document being worked on in ``task``
+        self.chunks: deque[Chunk] = deque()  # given and not answered, in the order it runs them
+        self.since = 0.0  # when it was last given a chunk while idle, or answered one
 
-    @property
-    def task(self) -> Task | None:
-        """The task the worker is on (the first one given and not done)."""
-        return self.tasks[0][0] if self.tasks else None
+    def give(self, chunk: Chunk) -> None:
+        if not self.chunks:
+            self.since = time.monotonic()
+        self.chunks.append(chunk)
+        try:
+            self.conn.send(chunk)
+        except OSError:  # it has ended (BrokenPipeError): its sentinel tells _wait, which queues it again
+            pass
 
-    def give(self, task: Task, skip: int) -> None:
-        if not self.tasks:
-            self.current, self.since = skip, time.monotonic()
-        self.tasks.append((task, skip))
-        self.conn.send((task, skip))
-
-    def finished(self) -> None:
-        """The current task is done: the worker goes on with the next one it holds."""
-        self.tasks.popleft()
+    def answered(self) -> None:
+        self.chunks.popleft()
         self.since = time.monotonic()
-        self.current = self.tasks[0][1] if self.tasks else 0
+
+    def busy_since(self) -> float | None:
+        """Since when the worker has been on what it is doing now (None: it holds no chunk). The
+        board's start, unless the driver heard from the worker later than that."""
+        if not self.chunks:
+            return None
+        on = self.board.read()
+        return self.since if on is None else max(on.started, self.since)
 
     def kill(self) -> None:
         try:
@@ -151,11 +132,17 @@ class _Pool:
         self.context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         self.started = time.perf_counter()
         # one selector for the whole run, not one per wait (multiprocessing.connection.wait builds
-        # and fills a new one on every call: the driver waits once or more per document)
+        # and fills a new one on every call)
         self.selector = selectors.DefaultSelector()
         self.workers = [self._started() for _ in range(jobs)]
-        self.window = 4 * jobs
+        self.chunk_size = FIRST_CHUNK
+        self.task_seconds: float | None = None  # a task's time, averaged over the last chunks
         self.load_seconds: float | None = None  # until every first worker is ready
+
+    @property
+    def window(self) -> int:
+        """Tasks out at a time: every worker's chunks, and as many again finished out of order."""
+        return 2 * PREFETCH * len(self.workers) * self.chunk_size
 
     def _started(self) -> _Worker:
         worker = _Worker(self.context, self.limits)
@@ -188,8 +175,8 @@ class _Pool:
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
         source = iter(tasks)
         exhausted = False
-        queue: deque[tuple[Task, int]] = deque()  # (task, skip) waiting for a worker
-        pending: dict[int, _Pending] = {}  # by seq, until written
+        queue: deque[tuple[Task, frozenset]] = deque()  # (task, numbers held) waiting for a worker
+        pending: dict[int, _Pending] = {}  # by seq, until handed on
         order: deque[int] = deque()  # seqs in input order
         while True:
             # hand on finished tasks in order
@@ -205,23 +192,24 @@ class _Pool:
                     break
                 pending[task.seq] = _Pending(task)
                 order.append(task.seq)
-                queue.append((task, 0))
+                queue.append((task, frozenset()))
             if exhausted and not order:
                 return
             for worker in self.workers:
-                while worker.ready and len(worker.tasks) < PREFETCH and queue:
-                    worker.give(*queue.popleft())
+                while worker.ready and len(worker.chunks) < PREFETCH and queue:
+                    worker.give([queue.popleft() for _ in range(min(self.chunk_size, len(queue)))])
             self._wait(pending, queue)
 
     def _wait(self, pending: dict[int, _Pending], queue: deque) -> None:
         timeout = self.limits.doc_timeout
         limit = None if not timeout else timeout + GRACE_SECONDS
-        busy = [w for w in self.workers if w.task is not None]
-        wait_for = None
-        if limit is not None and busy:
-            wait_for = max(0.05, min(w.since + limit for w in busy) - time.monotonic())
+        wait_for = 1.0
+        if limit is not None:
+            starts = [s for s in (w.busy_since() for w in self.workers) if s is not None]
+            if starts:
+                wait_for = max(0.05, min(starts) + limit - time.monotonic())
         ended = set()
-        for key, _ in self.selector.select(timeout=wait_for if wait_for is not None else 1.0):
+        for key, _ in self.selector.select(timeout=wait_for):
             worker, what = key.data
             if what == "conn":
                 self._receive_one(worker, pending)
@@ -230,7 +218,8 @@ class _Pool:
         now = time.monotonic()
         for index, worker in enumerate(self.workers):
             dead = worker in ended and not worker.process.is_alive()
-            overdue = limit is not None and worker.task is not None and now - worker.since > limit
+            since = worker.busy_since() if limit is not None else None
+            overdue = since is not None and now - since > limit
             if dead:
                 self._drain(worker, pending)  # whatever it sent before dying
             if dead or overdue:
@@ -255,44 +244,62 @@ class _Pool:
             pass
 
     def _handle(self, worker: _Worker, message: tuple, pending: dict[int, _Pending]) -> None:
-        kind = message[0]
-        if kind == "ready":
+        if message[0] == "ready":
             worker.ready = True
             if self.load_seconds is None and all(w.ready for w in self.workers):
                 self.load_seconds = time.perf_counter() - self.started
-        elif kind == "doc":
-            _, seq, number, result, last = message
-            pending[seq].results[number] = result
-            worker.current, worker.since = number + 1, time.monotonic()
-            if last:  # a one-document task: done with its document
+        elif message[0] == "chunk":
+            _, answers, seconds = message
+            for seq, results in answers:
+                pending[seq].results.update(results)
                 pending[seq].done = True
-                worker.finished()
-        elif kind == "done":
-            pending[message[1]].done = True
-            worker.finished()
+            worker.answered()
+            self._resize(seconds / len(answers))
+
+    def _resize(self, task_seconds: float) -> None:
+        """Chunks of about CHUNK_SECONDS, from a running average of the time a task takes."""
+        if self.task_seconds is None:
+            self.task_seconds = task_seconds
+        else:
+            self.task_seconds += 0.2 * (task_seconds - self.task_seconds)
+        fitting = int(CHUNK_SECONDS / self.task_seconds) if self.task_seconds > 0 else MAX_CHUNK
+        self.chunk_size = max(1, min(MAX_CHUNK, fitting))
 
     def _replace(self, worker: _Worker, pending: dict[int, _Pending], queue: deque, why: str) -> _Worker:
-        task, number = worker.task, worker.current
+        """Kill ``worker``, record the document it was on as timed out (or as what killed it) and
+        queue the rest of its chunks again, in order, at the queue's front."""
+        on = worker.board.read()
         self._forget(worker)
         worker.kill()
-        for waiting in list(worker.tasks)[:0:-1]:  # given but not started: back to the queue's front
-            queue.appendleft(waiting)
-        if task is not None and task.seq in pending and not pending[task.seq].done:
-            record = timeout_record(None, task.label, self.limits.doc_timeout)
-            if why == "died":
-                record.update(error_type="WorkerDied",
-                              message="the worker process ended while extracting this document")
-            if task.item is not None and hasattr(task.item, "doc_id"):
-                record["path"] = task.item.path
-                record["doc_id"] = task.item.doc_id
-            pending[task.seq].results[number] = error_result(record)
-            if task.item is not None:
+        given = [item for chunk in worker.chunks for item in chunk]
+        if not given:
+            if not worker.ready and why == "died":
+                raise RuntimeError(f"a worker process failed to start (exit code {worker.process.exitcode})")
+            return self._started()
+        if on is not None and any(task.seq == on.seq for task, _ in given):
+            seq, number = on.seq, on.number
+        else:  # not on a document (or it died between two): the first one it was given
+            seq, number = given[0][0].seq, first_missing(given[0][1])
+        pending[seq].results[number] = error_result(self._lost_record(pending[seq].task, why))
+        for task, _ in reversed(given):
+            held = frozenset(pending[task.seq].results)
+            if task.item is not None and held:  # its one document is held
                 pending[task.seq].done = True
             else:
-                queue.appendleft((task, number + 1))  # the rest of the file, on a new worker
-        elif not worker.ready and why == "died":
-            raise RuntimeError(f"a worker process failed to start (exit code {worker.process.exitcode})")
+                queue.appendleft((task, held))
         return self._started()
+
+    def _lost_record(self, task: Task, why: str) -> dict:
+        record = timeout_record(None, task.label, self.limits.doc_timeout)
+        if why == "died":
+            record.update(error_type="WorkerDied",
+                          message="the worker process ended while extracting this document")
+        if task.item is not None and hasattr(task.item, "doc_id"):
+            record["path"] = task.item.path
+            record["doc_id"] = task.item.doc_id
+        elif task.path is not None:  # a file task: one document, whose id its path gives
+            record["doc_id"] = doc_id_for(Path(task.path), Path(task.root))
+        return record
 
 
 def default_jobs() -> int:
