@@ -12,6 +12,7 @@ document hang); nothing else reads it.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -162,7 +163,7 @@ def _extract(document: Document) -> DocResult:
         if marker and marker in document.text:  # test hook (module docstring)
             while True:
                 time.sleep(1)
-        result = pipeline.run_document(document)
+        result = _run_in_vocab_budget(document)
         doc_id = document.doc_id
         return DocResult.from_records({
             "documents": [document_record(document)],
@@ -171,6 +172,46 @@ def _extract(document: Document) -> DocResult:
     except Exception as exc:  # one bad document must not stop the batch
         return error_result({"path": document.path, "doc_id": document.doc_id, "stage": "extract",
                              "error_type": type(exc).__name__, "message": str(exc)[:500]})
+
+
+class _Budget:
+    """The process's VocabBudget (segment.py), used while an engine runs (``bounded_vocab``): its
+    documents are made inside memory zones, so a worker's memory does not grow with every new
+    word it meets. One document at a time goes through it (Dask may run tasks in threads of one
+    process: a zone must not close under another thread's document)."""
+
+    lock = threading.Lock()
+    budget = None
+    runs = 0  # engine runs (or Dask parts) under way in this process
+
+
+@contextlib.contextmanager
+def bounded_vocab() -> Iterator[None]:
+    """Within it, ``process_document`` makes documents inside memory zones; the last zone ends
+    with it. Outside (a caller's own use of process_document), documents are made as usual, so
+    a Doc the caller makes with the same pipeline never lands in a zone."""
+    with _Budget.lock:
+        _Budget.runs += 1
+    try:
+        yield
+    finally:
+        with _Budget.lock:
+            _Budget.runs -= 1
+            if not _Budget.runs and _Budget.budget is not None:
+                _Budget.budget.close()
+
+
+def _run_in_vocab_budget(document: Document):
+    import pipeline
+    from pipeline.segment import VocabBudget
+
+    with _Budget.lock:
+        if not _Budget.runs:
+            return pipeline.run_document(document)
+        if _Budget.budget is None:
+            _Budget.budget = VocabBudget(pipeline.load())
+        _Budget.budget.enter()
+        return pipeline.run_document(document)
 
 
 def document_record(document: Document) -> dict:

@@ -19,13 +19,14 @@ from collections import deque
 from typing import Iterable, Iterator
 
 from pipeline.emit import DocResult
-from pipeline.engines import Limits, Task, run_task, warm_up
+from pipeline.engines import Limits, Task, bounded_vocab, run_task, warm_up
 
 
 def run_batch_part(tasks: list[Task], limits: Limits) -> list[list[DocResult]]:
     """Run on a worker: the results of each task of one partition (the pipeline loads once)."""
     warm_up()
-    return [run_task(task, limits) for task in tasks]
+    with bounded_vocab():
+        return [run_task(task, limits) for task in tasks]
 
 
 class DaskEngine:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.emit import DocResult
-from pipeline.engines import Limits, Task, error_result, run_task, timeout_record, warm_up
+from pipeline.engines import Limits, Task, bounded_vocab, error_result, run_task, timeout_record, warm_up
 from pipeline.ingest import doc_id_for
 from pipeline.engines.pool_worker import Chunk, ProgressBoard, first_missing, worker_main
 
@@ -64,8 +64,9 @@ class LocalEngine:
         warm_up()  # freezes the loaded objects out of the garbage collector's way (warm_up)
         self.load_seconds = time.perf_counter() - started
         try:
-            for task in tasks:
-                yield task, run_task(task, self.limits)
+            with bounded_vocab():
+                for task in tasks:
+                    yield task, run_task(task, self.limits)
         finally:
             if not frozen_before:  # this is the caller's process: its objects are collected as before
                 gc.unfreeze()

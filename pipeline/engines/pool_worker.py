@@ -15,7 +15,7 @@ import signal
 import time
 from typing import NamedTuple
 
-from pipeline.engines import Limits, task_results, warm_up
+from pipeline.engines import Limits, bounded_vocab, task_results, warm_up
 
 Chunk = list  # of (Task, frozenset[int]): the tasks given to a worker in one message
 
@@ -62,16 +62,17 @@ def worker_main(conn, board: ProgressBoard, limits: Limits) -> None:
     try:
         warm_up()
         conn.send(("ready",))
-        while True:
-            try:
-                chunk = conn.recv()
-            except (EOFError, OSError):
-                return  # the driver has gone
-            if chunk is None:
-                return
-            started = time.perf_counter()
-            results = run_chunk(chunk, board, limits)
-            conn.send(("chunk", results, time.perf_counter() - started))
+        with bounded_vocab():
+            while True:
+                try:
+                    chunk = conn.recv()
+                except (EOFError, OSError):
+                    return  # the driver has gone
+                if chunk is None:
+                    return
+                started = time.perf_counter()
+                results = run_chunk(chunk, board, limits)
+                conn.send(("chunk", results, time.perf_counter() - started))
     except (BrokenPipeError, EOFError, KeyboardInterrupt):
         return
 
