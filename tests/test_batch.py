@@ -13,8 +13,8 @@ import pytest
 
 from pipeline import engines
 from pipeline.batch import run_batch
-from pipeline.engines import Limits, local
 from pipeline.cli import main
+from pipeline.engines import Limits, pool
 from tests.conftest import ROOT, SAMPLES
 
 OUTPUTS = ("documents", "facts", "mentions", "errors")
@@ -173,13 +173,13 @@ def test_a_hang_inside_a_feed_keeps_the_documents_after_it_in_order(tmp_path, mo
 def _misbehaving(how: str, real):
     """process_document, except that a document holding LOST-HERE kills its worker ("died") or
     gets stuck where the worker's own alarm cannot stop it ("stuck": SIGALRM blocked)."""
-    def process(document, limits=Limits()):
+    def process(document, limits=None):
         if "LOST-HERE" in document.text:
             if how == "died":
                 os._exit(3)
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
             time.sleep(120)
-        return real(document, limits)
+        return real(document, limits or Limits())
     return process
 
 
@@ -202,7 +202,7 @@ def test_a_lost_worker_costs_only_the_document_it_was_on(tmp_path, monkeypatch, 
                                          encoding="utf-8")
     run_batch([articles], tmp_path / "clean", jobs=1, quiet=True)
     monkeypatch.setattr(engines, "process_document", _misbehaving(how, engines.process_document))
-    monkeypatch.setattr(local, "GRACE_SECONDS", 0.5)
+    monkeypatch.setattr(pool, "GRACE_SECONDS", 0.5)
     summary = run_batch([articles], tmp_path / "out", jobs=2, quiet=True, doc_timeout=1.0)
     errors = _jsonl(tmp_path / "out" / "errors.jsonl")
     assert [e["error_type"] for e in errors] == [{"died": "WorkerDied", "stuck": "DocumentTimeout"}[how]] * 2

@@ -18,13 +18,20 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Collection, Iterator, Sequence, Union
+from typing import Union
 
 from pipeline.document import Document
 from pipeline.emit import DocResult
-from pipeline.ingest import IngestError, JsonlLine, iter_inputs, read_path, read_path_lazily
+from pipeline.ingest import (
+    IngestError,
+    JsonlLine,
+    iter_inputs,
+    read_path,
+    read_path_lazily,
+)
 
 HANG_MARKER_ENV = "CAPEX_TEST_HANG_MARKER"
 DEFAULT_DOC_TIMEOUT = 30.0
@@ -102,7 +109,7 @@ class _Alarm:
         return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
     @classmethod
-    def _handler(cls, signum, frame):  # noqa: ARG003
+    def _handler(cls, signum, frame):
         if cls.armed:
             cls.armed = False
             raise DocumentTimeout()
@@ -157,8 +164,6 @@ def process_document(document: Document, limits: Limits = Limits()) -> DocResult
 
 def _extract(document: Document) -> DocResult:
     try:
-        import pipeline
-
         marker = os.environ.get(HANG_MARKER_ENV)
         if marker and marker in document.text:  # test hook (module docstring)
             while True:
@@ -228,7 +233,7 @@ def task_items(task: Task, limits: Limits) -> list[Document | IngestError]:
         return [task.item]
     try:
         return list(read_path(Path(task.path), Path(task.root), max_bytes=limits.max_bytes))
-    except Exception as exc:  # noqa: BLE001 - read_path reports bad content itself; this is a bug guard
+    except Exception as exc:
         return [IngestError(str(task.path), "read", type(exc).__name__, str(exc)[:500])]
 
 

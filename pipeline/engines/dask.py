@@ -16,7 +16,7 @@ own worker lifetime settings for runaway tasks.
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from pipeline.emit import DocResult
 from pipeline.engines import Limits, Task, bounded_vocab, run_task, warm_up

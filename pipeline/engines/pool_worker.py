@@ -1,4 +1,4 @@
-"""The worker side of the local engine's process pool (:mod:`pipeline.engines.local`).
+"""The worker side of the local engine's process pool (:mod:`pipeline.engines.pool`).
 
 A worker receives *chunks*, lists of ``(task, skip)`` (``skip``: numbers of the task's documents
 the driver already holds), and answers each chunk with one message holding all its results:
