@@ -91,7 +91,8 @@ class Article:
 def load_articles(folder: Path, exclude: Path | None = None) -> list[Article]:
     """The articles under ``folder`` as our ingest cleans them (crude fallback when it is absent)."""
     try:
-        from pipeline.ingest import IngestError, iter_inputs, read_path
+        from pipeline.ingest import IngestError, read_path
+        from pipeline.inputs import iter_inputs
     except ImportError:
         note("note: pipeline.ingest not importable; using a crude front-matter strip")
         return [_crude_article(path, folder) for path in sorted(folder.rglob("*")) if path.is_file()]

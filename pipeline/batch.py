@@ -26,7 +26,8 @@ from pipeline.emit import JournalEntry, OutputWriter, confirmed_entries, write_j
 from pipeline.engines import (DEFAULT_DOC_TIMEOUT, Limits, Task, estimate_documents, iter_tasks, make_engine,
                               process_document)
 from pipeline.engines.local import default_jobs
-from pipeline.ingest import IngestError, iter_inputs, read_path
+from pipeline.ingest import IngestError, read_path
+from pipeline.inputs import iter_inputs
 from pipeline.progress import Progress
 
 __all__ = ["RunSummary", "ResumeMismatch", "run_batch", "iter_documents", "process_document", "run_record"]

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from pipeline.document import Document
 from pipeline.encoding import decode_bytes, guess_script
-from pipeline.ingest import IngestError, document_from_text, iter_inputs, read_path
+from pipeline.ingest import IngestError, read_path
+from pipeline.ingest_document import document_from_text
 from pipeline.ingest_meta import date_from_url, guess_locale, parse_date
+from pipeline.inputs import iter_inputs
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "ingest.yaml").read_text(encoding="utf-8"))
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

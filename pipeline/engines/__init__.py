@@ -25,13 +25,8 @@ from typing import Union
 
 from pipeline.document import Document
 from pipeline.emit import DocResult
-from pipeline.ingest import (
-    IngestError,
-    JsonlLine,
-    iter_inputs,
-    read_path,
-    read_path_lazily,
-)
+from pipeline.ingest import IngestError, JsonlLine, read_path, read_path_lazily
+from pipeline.inputs import iter_inputs
 
 HANG_MARKER_ENV = "CAPEX_TEST_HANG_MARKER"
 DEFAULT_DOC_TIMEOUT = 30.0

@@ -28,13 +28,8 @@ from pathlib import Path
 
 from pipeline.emit import DocResult
 from pipeline.engines import Limits, Task, error_result, timeout_record
-from pipeline.engines.pool_worker import (
-    Chunk,
-    ProgressBoard,
-    first_missing,
-    worker_main,
-)
-from pipeline.ingest import doc_id_for
+from pipeline.engines.pool_worker import Chunk, ProgressBoard, first_missing, worker_main
+from pipeline.inputs import doc_id_for
 
 GRACE_SECONDS = 5.0  # how long after doc_timeout the driver waits before killing a worker
 PREFETCH = 2  # chunks given to a worker at a time
