@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from pipeline.company_table import Company, load_company_table
 from pipeline.document import Mention
 from pipeline.jieba_dicts import word_tags
+from pipeline.recognize import company_aliases as A
 from pipeline.recognize import company_rules as R
 from pipeline.recognize.base import add_mentions
 from pipeline.recognize.company_groups import find_groups
@@ -62,7 +63,7 @@ def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
 
 def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
     cuts = R.text_cuts(text)  # jieba word boundaries, cut only around the hits that need them
-    lowered, places = R.alias_places(text)
+    lowered, places = A.alias_places(text)
     mentions: list[Mention] = []
     covered = 0
     for start, groups in places:
@@ -96,7 +97,7 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
 
 def _alias_at(text: str, lowered: str, start: int, groups: list, blocked: list[tuple[int, int]],
               cuts: R.TextCuts) -> tuple[int, Company] | None:
-    """The longest alias at ``start`` (a place ``R.alias_places`` found) that counts there, as
+    """The longest alias at ``start`` (a place ``A.alias_places`` found) that counts there, as
     (end, company); None if none does. A Latin alias must not run on into a Latin character."""
     n = len(text)
     for length, by_lower in groups:
@@ -104,10 +105,10 @@ def _alias_at(text: str, lowered: str, start: int, groups: list, blocked: list[t
         if end > n:
             continue
         for latin_end, company, short_han, case_sensitive in by_lower.get(lowered[start:end], ()):
-            if (latin_end and end < n and text[end] in R.LATIN_CHARS) or \
-                    (blocked and R.inside(start, end, blocked)):
+            if (latin_end and end < n and text[end] in A.LATIN_CHARS) or \
+                    (blocked and A.inside(start, end, blocked)):
                 continue
-            if case_sensitive and not R.alias_allowed(text[start:end], company, R.alias_forms()):
+            if case_sensitive and not A.alias_allowed(text[start:end], company, A.alias_forms()):
                 continue
             if short_han and (not cuts.is_boundary(start) or not cuts.is_boundary(end)):
                 continue
@@ -164,7 +165,7 @@ def _rule_mentions(text: str, taken: _Covered, blocked: list[tuple[int, int]]) -
     found: list[Mention] = []
 
     def add(start: int, end: int, name: str, rule: str) -> None:
-        if end - start < 2 or R.inside(start, end, blocked) or taken.overlaps(start, end):
+        if end - start < 2 or A.inside(start, end, blocked) or taken.overlaps(start, end):
             return
         found.append(taken.add(_mention(text, start, end, name, rule=rule)))
 
@@ -200,7 +201,7 @@ _STOP_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "t", "a", "y", "e", "
 
 
 def _tag(word: str) -> str:
-    if word in R.alias_forms():
+    if word in A.alias_forms():
         return "nt"
     return word_tags().get(word, "x")
 
@@ -296,7 +297,7 @@ _SHORT_FORM = regex.compile(
 
 def find_companies(text: str) -> list[Mention]:
     """Company mentions in ``text`` with exact offsets and canonical names, in text order."""
-    blocked = R.blocked_spans(text) + R.footer_spans(text)
+    blocked = A.blocked_spans(text) + A.footer_spans(text)
     known = _alias_mentions(text, blocked)
     taken = _Covered(text, known)
     found = _rule_mentions(text, taken, blocked)
@@ -321,7 +322,7 @@ def find_companies(text: str) -> list[Mention]:
     for surface, name in aliases.items():
         for start in _occurrences(surface, text):
             end = start + len(surface)
-            if R.inside(start, end, blocked) or taken.overlaps(start, end):
+            if A.inside(start, end, blocked) or taken.overlaps(start, end):
                 continue
             if _is_latin_glued(text, start, end):
                 continue
@@ -345,7 +346,7 @@ def _occurrences(word: str, text: str):
 
 
 def _is_latin_glued(text: str, start: int, end: int) -> bool:
-    latin = R.LATIN_CHARS
+    latin = A.LATIN_CHARS
     return (text[start - 1:start] in latin and text[start] in latin) \
         or (text[end:end + 1] in latin and text[end - 1] in latin)
 
