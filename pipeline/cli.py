@@ -99,7 +99,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipeline.evaluate import evaluate, render_errors, render_table
+    from pipeline.evaluate import evaluate
+    from pipeline.evaluate_render import render_errors, render_table
 
     for path in (args.gold, args.pred):
         if not Path(path).exists():

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.evaluate import evaluate, evaluate_records, render_errors, render_table
+from pipeline.evaluate import evaluate, evaluate_records
+from pipeline.evaluate_render import render_errors, render_table
 from pipeline.scoring import CompanyIndex, match_multiset, max_weight_matching
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
