@@ -212,6 +212,22 @@ def test_a_lost_worker_costs_only_the_document_it_was_on(tmp_path, monkeypatch, 
     assert summary.documents == 40 and summary.errors == 2
 
 
+def test_long_documents_in_a_feed_do_not_deadlock_the_pool(tmp_path):
+    """A feed's documents travel to the workers in their chunks: the driver sending a chunk
+    larger than a pipe holds while the worker sends back an answer larger than a pipe holds
+    must not leave both waiting for ever (it did: the worker read only between chunks)."""
+    filler = "本段文字只为把文件撑大，不含任何数字。" * 10000  # ~570 KB of UTF-8 each way
+    lines = [{"id": f"big{i}", "date": "2025-03-01", "text": filler + f"微软今年资本支出预计为{100 + i}亿美元。"}
+             for i in range(4)]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(CAPEX + ["extract", str(feed), "--out", str(out), "--jobs", "2", "--quiet"],
+                          timeout=180, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [f["amount"]["value"] for f in _jsonl(out / "facts.jsonl")] == [(100 + i) * 10**8 for i in range(4)]
+
+
 def test_documents_over_max_bytes_are_recorded(tmp_path):
     articles = tmp_path / "in"
     articles.mkdir()

@@ -11,7 +11,9 @@ document stuck past the timeout, or the one a dead worker was on), the worker sh
 """
 from __future__ import annotations
 
+import queue
 import signal
+import threading
 import time
 from typing import NamedTuple
 
@@ -61,20 +63,39 @@ def worker_main(conn, board: ProgressBoard, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
     try:
         warm_up()
+        inbox = _read_in_background(conn)
         conn.send(("ready",))
         with bounded_vocab():
             while True:
-                try:
-                    chunk = conn.recv()
-                except (EOFError, OSError):
-                    return  # the driver has gone
+                chunk = inbox.get()
                 if chunk is None:
-                    return
+                    return  # told to stop, or the driver has gone
                 started = time.perf_counter()
                 results = run_chunk(chunk, board, limits)
                 conn.send(("chunk", results, time.perf_counter() - started))
     except (BrokenPipeError, EOFError, KeyboardInterrupt):
         return
+
+
+def _read_in_background(conn) -> queue.SimpleQueue:
+    """The driver's messages, read by a thread as they come: the driver may be sending a large
+    chunk (a long document travels in it) while this worker sends a large answer; were the
+    worker to read only between chunks, both sends could fill their pipes and wait on each other
+    for ever. Ends with None when the driver says stop or goes."""
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+
+    def read() -> None:
+        while True:
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                message = None
+            inbox.put(message)
+            if message is None:
+                return
+
+    threading.Thread(target=read, name="capex-inbox", daemon=True).start()
+    return inbox
 
 
 def run_chunk(chunk: Chunk, board: ProgressBoard, limits: Limits) -> list[tuple[int, dict]]:
