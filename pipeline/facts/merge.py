@@ -13,11 +13,11 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
     """Merge restatements, then fold amount-less changes into their amounts, dropping orphans."""
     with_amount: list[Draft] = []
     for draft in (d for d in drafts if d.amount is not None):
-        twin = next((kept for kept in with_amount if _same_fact(kept, draft)), None)
-        if twin is None:
+        place = next((i for i, kept in enumerate(with_amount) if _same_fact(kept, draft)), None)
+        if place is None:
             with_amount.append(draft)
         else:
-            with_amount[with_amount.index(twin)] = _combine(twin, draft)
+            with_amount[place] = _combine(with_amount[place], draft)
     result = list(with_amount)
     for draft in (d for d in drafts if d.amount is None):
         target = _fold_target(result, draft)

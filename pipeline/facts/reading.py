@@ -9,6 +9,7 @@ Strategies, tried per sentence in this order (their names land in Fact.rule):
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import regex
@@ -290,8 +291,9 @@ def _dominant_company(ctx: ArticleContext) -> tuple[str, ...] | None:
     names = [m.name for m in ctx.spenders()]
     if not names:
         return None
-    top = max(set(names), key=names.count)
-    return (top,) if names.count(top) * 2 > len(names) else None
+    # a tie has no name over half the mentions: which of the tied Counter returns does not matter
+    (top, count), = Counter(names).most_common(1)
+    return (top,) if count * 2 > len(names) else None
 
 
 def _scope(triggers: list[Cue], anchor: Mention) -> str | None:

@@ -61,7 +61,7 @@ def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
+def _alias_mentions(text: str, blocked: A.Covering) -> list[Mention]:
     cuts = R.text_cuts(text)  # jieba word boundaries, cut only around the hits that need them
     lowered, places = A.alias_places(text)
     mentions: list[Mention] = []
@@ -95,7 +95,7 @@ def _alias_mentions(text: str, blocked: list[tuple[int, int]]) -> list[Mention]:
     return mentions
 
 
-def _alias_at(text: str, lowered: str, start: int, groups: list, blocked: list[tuple[int, int]],
+def _alias_at(text: str, lowered: str, start: int, groups: list, blocked: A.Covering,
               cuts: R.TextCuts) -> tuple[int, Company] | None:
     """The longest alias at ``start`` (a place ``A.alias_places`` found) that counts there, as
     (end, company); None if none does. A Latin alias must not run on into a Latin character."""
@@ -106,7 +106,7 @@ def _alias_at(text: str, lowered: str, start: int, groups: list, blocked: list[t
             continue
         for latin_end, company, short_han, case_sensitive in by_lower.get(lowered[start:end], ()):
             if (latin_end and end < n and text[end] in A.LATIN_CHARS) or \
-                    (blocked and A.inside(start, end, blocked)):
+                    blocked.covers(start, end):
                 continue
             if case_sensitive and not A.alias_allowed(text[start:end], company, A.alias_forms()):
                 continue
@@ -159,13 +159,13 @@ _LOWER = regex.compile(r"[a-z]")
 _CAPITAL_THEN_LETTER = regex.compile(r"[A-Z].*[A-Za-z]")
 
 
-def _rule_mentions(text: str, taken: _Covered, blocked: list[tuple[int, int]]) -> list[Mention]:
+def _rule_mentions(text: str, taken: _Covered, blocked: A.Covering) -> list[Mention]:
     """Names the table does not know, where ``taken`` (the known mentions) leaves room; ``taken``
     then covers them too."""
     found: list[Mention] = []
 
     def add(start: int, end: int, name: str, rule: str) -> None:
-        if end - start < 2 or A.inside(start, end, blocked) or taken.overlaps(start, end):
+        if end - start < 2 or blocked.covers(start, end) or taken.overlaps(start, end):
             return
         found.append(taken.add(_mention(text, start, end, name, rule=rule)))
 
@@ -297,7 +297,7 @@ _SHORT_FORM = regex.compile(
 
 def find_companies(text: str) -> list[Mention]:
     """Company mentions in ``text`` with exact offsets and canonical names, in text order."""
-    blocked = A.blocked_spans(text) + A.footer_spans(text)
+    blocked = A.Covering(A.blocked_spans(text) + A.footer_spans(text))
     known = _alias_mentions(text, blocked)
     taken = _Covered(text, known)
     found = _rule_mentions(text, taken, blocked)
@@ -322,7 +322,7 @@ def find_companies(text: str) -> list[Mention]:
     for surface, name in aliases.items():
         for start in _occurrences(surface, text):
             end = start + len(surface)
-            if A.inside(start, end, blocked) or taken.overlaps(start, end):
+            if blocked.covers(start, end) or taken.overlaps(start, end):
                 continue
             if _is_latin_glued(text, start, end):
                 continue

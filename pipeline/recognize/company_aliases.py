@@ -3,7 +3,9 @@ and whether a surface counts) and the stretches of text where no company is emit
 phrases, URLs, copyright footers)."""
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
@@ -162,8 +164,20 @@ def footer_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def inside(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+class Covering:
+    """Spans (non-company phrases, URLs, footers) asked whether one of them covers [start, end):
+    bisected over the spans sorted by start with the farthest end reached so far, not one test
+    per span (a long page has thousands of them and asks for every candidate name)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def covers(self, start: int, end: int) -> bool:
+        """Some span has ``span_start <= start`` and ``end <= span_end``."""
+        before = bisect.bisect_right(self.starts, start)
+        return before > 0 and self.reach[before - 1] >= end
 
 
 def alias_allowed(surface: str, company: Company, forms: dict[str, Company]) -> bool:

@@ -95,6 +95,23 @@ def _enumerations(text: str, companies: Sequence[Mention]) -> list[list[Mention]
     return runs
 
 
+def _by_end(runs: list[list[Mention]]) -> dict[int, list[tuple[int, list[Mention]]]]:
+    """Each run by where it ends, with its place in ``runs``: the runs ending near an offset are
+    looked up, not searched for (a long page has hundreds of groups and of runs)."""
+    by_end: dict[int, list[tuple[int, list[Mention]]]] = {}
+    for index, run in enumerate(runs):
+        by_end.setdefault(run[-1].end, []).append((index, run))
+    return by_end
+
+
+def _list_before(text: str, start: int, runs_by_end: dict) -> list[Mention] | None:
+    """The last run (in text order) ending 0-3 characters before ``start`` with only words
+    that lead from a list to its group between (A、B、C等4家)."""
+    found = [(index, run) for run_end in range(start - 3, start + 1) for index, run in runs_by_end.get(run_end, ())
+             if _LIST_TO_GROUP.fullmatch(text[run_end:start])]
+    return max(found)[1] if found else None
+
+
 def _names(run: Sequence[Mention]) -> tuple[str, ...]:
     seen: list[str] = []
     for m in run:
@@ -108,18 +125,17 @@ def find_groups(text: str, companies: Sequence[Mention]) -> list[Group]:
     groups: list[Group] = []
     if not _GROUP_START.search(text):
         return groups
-    runs = None
+    runs = runs_by_end = None
     for m in _group_matches(text):
         if runs is None:  # most texts _GROUP_START lets through have no group
             runs = _enumerations(text, companies)
+            runs_by_end = _by_end(runs)
         size = _number(m.group("num"))
         start, end = m.start(), m.end()
         members: tuple[str, ...] = ()
         # A、B、C等4家 / A、B、C三大科技企业: the list right before
-        before = [r for r in runs if 0 <= start - r[-1].end <= 3
-                  and _LIST_TO_GROUP.fullmatch(text[r[-1].end:start])]
-        if before:
-            run = before[-1]
+        run = _list_before(text, start, runs_by_end)
+        if run is not None:
             start = run[0].start
             listed = _names(run)
             if size is None or len(listed) == size:
@@ -162,15 +178,15 @@ def resolve_reference(text: str, position: int, companies: Sequence[Mention]) ->
     """The company a reference (该公司, 这家公司, 公司, 其, 该集团) at ``position`` stands for:
     the most recent company mention in subject position before it (with companies coordinated
     with it: 亚马逊和微软 → both). Falls back to the most recent mention; [] when none."""
-    before = sorted((m for m in companies if m.end <= position), key=lambda m: m.start)
+    before = sorted([m for m in companies if m.end <= position], key=_START)  # in order already: one pass
     if not before:
         return []
     for i in range(len(before) - 1, -1, -1):
         m = before[i]
         if _SUBJECT_BEFORE.search(text[max(0, m.start - 4):m.start]) or m.start == 0:
             names = [m.name]
-            for nxt in before[i + 1:]:
-                if _is_list_sep(text[before[before.index(nxt) - 1].end:nxt.start]):
+            for previous, nxt in zip(before[i:], before[i + 1:]):
+                if _is_list_sep(text[previous.end:nxt.start]):
                     names.append(nxt.name)
                 else:
                     break
