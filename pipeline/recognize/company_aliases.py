@@ -1,18 +1,20 @@
 """The company recogniser's alias matcher (where an alias of models/companies.yaml can start,
-and whether a surface counts) and the stretches of text where no company is emitted (non-company
-phrases, URLs, copyright footers)."""
+and whether a surface counts), the stretches of text where no company is emitted (non-company
+phrases, URLs, copyright footers) and the bookkeeping both passes share (``company_mention``,
+``Covered``: what the mentions so far cover)."""
 from __future__ import annotations
 
 import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import regex
 
 from pipeline.company_table import Company, load_company_table
+from pipeline.document import Mention
 from pipeline.recognize.re_compat import char_class, literal_words
 
 
@@ -187,3 +189,32 @@ def alias_allowed(surface: str, company: Company, forms: dict[str, Company]) -> 
     if any(_is_latin(ch) for ch in surface) and len(surface) < 5:
         return False
     return True
+
+
+def company_mention(text: str, start: int, end: int, name: str, **info) -> Mention:
+    return Mention(type="company", text=text[start:end], start=start, end=end, name=name, info=info)
+
+
+def _overlaps(start: int, end: int, mentions: Sequence[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+class Covered:
+    """The characters the mentions found so far cover: ``overlaps`` in O(span length) instead of
+    O(mentions), so a page with thousands of names is not quadratic."""
+
+    def __init__(self, text: str, mentions: Sequence[Mention] = ()) -> None:
+        self.marks = bytearray(len(text) + 1)
+        self.mentions = list(mentions)
+        for mention in mentions:
+            self.marks[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
+
+    def add(self, mention: Mention) -> Mention:
+        self.marks[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
+        self.mentions.append(mention)
+        return mention
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if start >= end:  # an empty span overlaps what strictly contains it
+            return _overlaps(start, end, self.mentions)
+        return self.marks.find(1, start, end) >= 0
