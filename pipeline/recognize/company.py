@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from pipeline.company_table import Company, load_company_table
 from pipeline.document import Mention
+from pipeline.jieba_dicts import word_tags
 from pipeline.recognize import company_aliases as A
 from pipeline.recognize import company_rules as R
 from pipeline.recognize.base import add_mentions
@@ -186,6 +187,7 @@ class CompanyRecognizer:
     def __init__(self, nlp: Language, name: str = "capex_company") -> None:
         self.name = name
         load_company_table()
+        word_tags()  # jieba's word tags (the unknown-name rules read them): loaded now, not by a first document
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = find_companies(doc.text)
