@@ -32,7 +32,7 @@ _HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _HMM_WHOLE = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?")  # a run that split leaves whole (300, 3.5%, Q3)
 
 
-_DEFAULT_TAKEN = []  # the rjieba default instance, once a cutter has it
+_default_taken = False  # whether a cutter has the rjieba default instance
 
 
 def _fresh_rjieba():
@@ -42,10 +42,11 @@ def _fresh_rjieba():
     cutter builds its own."""
     import rjieba
 
+    global _default_taken
     default = getattr(rjieba, "_DEFAULT_JIEBA", None)  # what rjieba 0.2 names it; a fresh one if it goes
-    if _DEFAULT_TAKEN or default is None:
+    if _default_taken or default is None:
         return rjieba.Jieba()
-    _DEFAULT_TAKEN.append(default)
+    _default_taken = True
     return default
 
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from pipeline.recognize.company import find_companies
-from pipeline.recognize.company_aliases import Covering
+from pipeline.recognize.company_aliases import MaskedSpans
 from pipeline.recognize.company_groups import Group, find_groups, resolve_reference
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "company.yaml").read_text(encoding="utf-8"))
@@ -71,14 +71,14 @@ def test_spacy_component_puts_mentions_and_groups_on_doc():
     assert doc._.groups and doc._.groups[0].size == 4
 
 
-def test_covering_answers_as_a_test_of_every_span():
-    """Covering (the masked stretches, bisected) against the plain definition, on random nested,
+def test_masked_spans_answer_as_a_test_of_every_span():
+    """MaskedSpans (the masked stretches, bisected) against the plain definition, on random nested,
     overlapping and touching spans."""
     rng = random.Random(7)
     for _ in range(300):
         spans = [(s, s + rng.randrange(0, 12)) for s in (rng.randrange(0, 60) for _ in range(rng.randrange(0, 8)))]
-        covering = Covering(spans)
+        masked = MaskedSpans(spans)
         for _ in range(20):
             start = rng.randrange(0, 70)
             end = start + rng.randrange(0, 10)
-            assert covering.covers(start, end) == any(s <= start and end <= e for s, e in spans), (spans, start, end)
+            assert masked.covers(start, end) == any(s <= start and end <= e for s, e in spans), (spans, start, end)

@@ -206,11 +206,10 @@ def _run_in_vocab_budget(document: Document):
     from pipeline.segment import VocabBudget
 
     with _Budget.lock:
-        if not _Budget.runs:
-            return pipeline.run_document(document)
-        if _Budget.budget is None:
-            _Budget.budget = VocabBudget(pipeline.load())
-        _Budget.budget.enter()
+        if _Budget.runs:
+            if _Budget.budget is None:
+                _Budget.budget = VocabBudget(pipeline.load())
+            _Budget.budget.enter()
         return pipeline.run_document(document)
 
 
@@ -228,7 +227,7 @@ def task_items(task: Task, limits: Limits) -> list[Document | IngestError]:
         return [task.item]
     try:
         return list(read_path(Path(task.path), Path(task.root), max_bytes=limits.max_bytes))
-    except Exception as exc:
+    except Exception as exc:  # read_path reports bad content itself: this guards against a bug
         return [IngestError(str(task.path), "read", type(exc).__name__, str(exc)[:500])]
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pipeline.emit import DocResult
 from pipeline.engines import Limits, Task, error_result, timeout_record
-from pipeline.engines.pool_worker import Chunk, ProgressBoard, first_missing, worker_main
+from pipeline.engines.pool_worker import Chunk, ProgressBoard, worker_main
 from pipeline.inputs import doc_id_for
 
 GRACE_SECONDS = 5.0  # how long after doc_timeout the driver waits before killing a worker
@@ -251,7 +251,7 @@ class Pool:
         if on is not None and any(task.seq == on.seq for task, _ in given):
             seq, number = on.seq, on.number
         else:  # not on a document (or it died between two): the first one it was given
-            seq, number = given[0][0].seq, first_missing(given[0][1])
+            seq, number = given[0][0].seq, _first_missing(given[0][1])
         pending[seq].results[number] = error_result(self._lost_record(pending[seq].task, why))
         for task, _ in reversed(given):
             held = frozenset(pending[task.seq].results)
@@ -272,3 +272,11 @@ class Pool:
         elif task.path is not None:  # a file task: one document, whose id its path gives
             record["doc_id"] = doc_id_for(Path(task.path), Path(task.root))
         return record
+
+
+def _first_missing(skip: frozenset) -> int:
+    """The number of a task's first document not in ``skip``."""
+    number = 0
+    while number in skip:
+        number += 1
+    return number

@@ -108,11 +108,3 @@ def run_chunk(chunk: Chunk, board: ProgressBoard, limits: Limits) -> list[tuple[
         answers.append((task.seq, dict(task_results(task, limits, skip=skip, on_start=starting))))
     board.idle()
     return answers
-
-
-def first_missing(skip: frozenset) -> int:
-    """The number of a task's first document not in ``skip``."""
-    number = 0
-    while number in skip:
-        number += 1
-    return number

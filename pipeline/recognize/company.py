@@ -3,8 +3,8 @@
 
 ``find_companies(text)`` finds the table's aliases (longest first, with country prefixes
 and form suffixes: 美国美光公司 → Micron; 谷歌母公司Alphabet → Alphabet) and names the
-table does not know, by rule (:mod:`company_unknown`): a name before a stock code (欣興（3037）), a name with a
-company ending (…集团, …股份有限公司, …证券), a Latin name in a company context
+table does not know, by rule (:mod:`company_unknown`): a name before a stock code (欣興（3037）),
+a name with a company ending (…集团, …股份有限公司, …证券), a Latin name in a company context
 (投资公司DigitalBridge), and short forms an article introduces (下称“X”). Unknown names
 are canonicalised to Simplified Chinese and found again wherever they recur.
 """
@@ -56,7 +56,7 @@ def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _alias_mentions(text: str, blocked: A.Covering) -> list[Mention]:
+def _alias_mentions(text: str, blocked: A.MaskedSpans) -> list[Mention]:
     cuts = R.text_cuts(text)  # jieba word boundaries, cut only around the hits that need them
     lowered, places = A.alias_places(text)
     mentions: list[Mention] = []
@@ -90,7 +90,7 @@ def _alias_mentions(text: str, blocked: A.Covering) -> list[Mention]:
     return mentions
 
 
-def _alias_at(text: str, lowered: str, start: int, groups: list, blocked: A.Covering,
+def _alias_at(text: str, lowered: str, start: int, groups: list, blocked: A.MaskedSpans,
               cuts: R.TextCuts) -> tuple[int, Company] | None:
     """The longest alias at ``start`` (a place ``A.alias_places`` found) that counts there, as
     (end, company); None if none does. A Latin alias must not run on into a Latin character."""
@@ -125,7 +125,7 @@ _SHORT_FORM = regex.compile(
 
 def find_companies(text: str) -> list[Mention]:
     """Company mentions in ``text`` with exact offsets and canonical names, in text order."""
-    blocked = A.Covering(A.blocked_spans(text) + A.footer_spans(text))
+    blocked = A.MaskedSpans(A.blocked_spans(text) + A.footer_spans(text))
     known = _alias_mentions(text, blocked)
     taken = A.Covered(text, known)
     found = find_unknown_names(text, taken, blocked)

@@ -9,7 +9,6 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
 
 import regex
 
@@ -17,18 +16,11 @@ from pipeline.company_table import Company, load_company_table
 from pipeline.document import Mention
 from pipeline.recognize.re_compat import char_class, literal_words
 
-
-class AliasHit(NamedTuple):
-    start: int
-    end: int
-    company: Company
-
-
 LATIN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def _is_latin(ch: str) -> bool:
-    """``ch`` (one character) is what LATIN_ALNUM matches."""
+    """``ch`` (one character) is an ASCII letter or digit."""
     return ch in LATIN_CHARS
 
 
@@ -166,7 +158,7 @@ def footer_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-class Covering:
+class MaskedSpans:
     """Spans (non-company phrases, URLs, footers) asked whether one of them covers [start, end):
     bisected over the spans sorted by start with the farthest end reached so far, not one test
     per span (a long page has thousands of them and asks for every candidate name)."""

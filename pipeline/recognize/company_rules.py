@@ -19,7 +19,6 @@ from pipeline.recognize.re_compat import re_dialect
 from pipeline.t2s import to_simplified
 
 CJK = r"\p{Han}"
-LATIN_ALNUM = regex.compile(r"[A-Za-z0-9]")
 
 # Places that may prefix a company name (美国亚马逊, 韓國三星電子); full names only.
 COUNTRY_PREFIXES = (

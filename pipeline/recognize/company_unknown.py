@@ -22,7 +22,7 @@ _LOWER = regex.compile(r"[a-z]")
 _CAPITAL_THEN_LETTER = regex.compile(r"[A-Z].*[A-Za-z]")
 
 
-def find_unknown_names(text: str, taken: A.Covered, blocked: A.Covering) -> list[Mention]:
+def find_unknown_names(text: str, taken: A.Covered, blocked: A.MaskedSpans) -> list[Mention]:
     """Names the table does not know, where ``taken`` (the known mentions) leaves room; ``taken``
     then covers them too."""
     found: list[Mention] = []
