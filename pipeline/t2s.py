@@ -34,15 +34,17 @@ class PhraseThenCharConverter:
         self.separators = separators
         # stdlib re: it searches a plain alternation of literals several times faster than regex
         self.any_phrase = re.compile("|".join(re.escape(key) for key in sorted(first, key=len, reverse=True)))
-        # characters the table changes; with the phrase starts: text with none of them is already Simplified
+        # the characters the table changes. A text with none of them changes only where a phrase of
+        # characters the table keeps has a value of its own (反覆 → 反复), and each such phrase holds
+        # one of a few characters (覆, 瞭, 藉…): a text with none of those either is already
+        # Simplified, found with one set check (most Simplified text holds phrase starts: 示, 上, 金)
         self.converting = frozenset(k for k, v in characters.items() if v.split(" ")[0] != k)
-        self.changing = self.converting | self.phrase_starts
+        self.unchanged_unless = self.converting | _kept_but_rephrased(first, self.converting)
 
     def convert(self, text: str) -> str:
-        if self.changing.isdisjoint(text):
+        if self.unchanged_unless.isdisjoint(text):
             return text
         if not self.any_phrase.search(text):
-            # phrase starts include common Simplified characters (示, 上, 金): most Simplified text gets here
             return text if self.converting.isdisjoint(text) else text.translate(self.table)
         pieces = self.separators.split(text)
         for i in range(0, len(pieces), 2):  # odd items are the separators themselves
@@ -75,6 +77,17 @@ class PhraseThenCharConverter:
                 return (self._solve(piece, lo, start, found) + self.phrases[piece[start:end]]
                         + self._solve(piece, end, hi, found))
         return piece[lo:hi].translate(self.table)
+
+
+def _kept_but_rephrased(phrases: dict[str, str], converting: frozenset[str]) -> frozenset[str]:
+    """For each phrase of characters none of which the table converts whose value differs from it:
+    the characters where the two differ (all of the phrase's if the lengths differ)."""
+    found: set[str] = set()
+    for key, value in phrases.items():
+        if value != key and converting.isdisjoint(key):
+            same_length = len(key) == len(value)
+            found.update(k for k, v in zip(key, value) if k != v) if same_length else found.update(key)
+    return frozenset(found)
 
 
 @functools.lru_cache(maxsize=1)

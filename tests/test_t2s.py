@@ -14,6 +14,7 @@ REFERENCE = opencc.OpenCC("t2s")
     "", "   ", "台積電資本支出達300億美元", "三星電子設備投資", "情有獨鍾，老態龍鍾。鍾繇",
     "龍鍾龍鍾龍", "資本開支（新台幣）、廠房與設備；", "Apple 與 Meta 的資料中心",
     "一、二、三\n\n第四段。", "乾隆年間乾燥的天氣", "著作與著名", "簡體字没有变化",
+    "他反覆思量后决定", "一目瞭然的数据", "答覆：没有", "藉此机会",
 ])
 def test_examples_convert_like_opencc(text):
     assert to_simplified(text) == REFERENCE.convert(text)
