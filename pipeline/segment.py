@@ -34,10 +34,12 @@ PIPE_NAMES = ("capex_company", "capex_money", "capex_percent", "capex_period", "
 
 @functools.lru_cache(maxsize=1)
 def finance_term_pattern() -> re.Pattern:
-    """The finance terms that are one token each (models/finance_terms.yaml), longest first."""
+    """The finance terms that are one token each (models/finance_terms.yaml), longest first. A
+    plain alternation of the literal terms: re passes the places no term starts at with its own
+    test of their first characters, about twice as fast as behind a look-ahead for them."""
     data = require_keys("finance_terms.yaml", load_data("finance_terms.yaml"), ["terms"])
     terms = require_str_list("finance_terms.yaml", "terms", data["terms"])
-    return re.compile(literal_words(terms))
+    return re.compile("|".join(map(re.escape, sorted(set(terms), key=lambda t: (-len(t), t)))))
 
 
 class TextDoc(Doc):
@@ -101,6 +103,7 @@ class ScreeningTokenizer:
         self.vocab = vocab
         self.screen = screen
         self.text_cuts = company_rules.text_cuts
+        self.word_ends_from = company_rules.word_ends_from
         company_rules.cutter()  # load jieba's dictionary now, not on the first document
         self.pattern = screen_pattern()
         self.numeral = numeral_pattern()
@@ -116,8 +119,7 @@ class ScreeningTokenizer:
             # token of its own), so the chunks between two stretches are split in one scan.
             words += _RUNS.findall(text, done, start)
             cuts = cuts or self.text_cuts(text)
-            ends = self._join_terms(text, start, cuts.word_ends(start, end))
-            words += [text[s:e] for s, e in zip([start, *ends], ends)]
+            words += self._join_terms(text, start, end, cuts.words(start, end))
             done = end
         words += _RUNS.findall(text, done)
         return self._doc(text, words)
@@ -150,17 +152,22 @@ class ScreeningTokenizer:
         return bool(self.numeral.search(text, start, end) and self.amount_word.search(text, start, end)
                     and self.pattern.search(text, start, end))
 
-    def _join_terms(self, text: str, start: int, ends: list[int]) -> list[int]:
-        """``ends`` (the word ends of ``text[start:ends[-1]]``, a list of our own) without the
-        word ends inside a finance term that starts and ends on a word boundary."""
-        for term in self.terms.finditer(text, start, ends[-1]):
+    def _join_terms(self, text: str, start: int, end: int, words: list[str]) -> list[str]:
+        """``words`` (those of ``text[start:end]``, a list of our own) with the words of each finance
+        term that starts and ends on a word boundary joined into one."""
+        ends = None  # the words' end offsets, once a term is found
+        for term in self.terms.finditer(text, start, end):
+            if ends is None:
+                ends = self.word_ends_from(start, words)
             term_start, term_end = term.span()
             last = bisect.bisect_left(ends, term_end)
             if ends[last] == term_end:
                 first = bisect.bisect_left(ends, term_start, 0, last)
                 if term_start == start or ends[first] == term_start:
-                    del ends[first + (ends[first] == term_start):last]
-        return ends
+                    first += ends[first] == term_start  # the term's first word
+                    words[first:last + 1] = [text[term_start:term_end]]
+                    del ends[first:last]
+        return words
 
     def _doc(self, text: str, words: list[str]) -> Doc:
         doc = TextDoc(self.vocab, *_words_and_spaces(text, words))

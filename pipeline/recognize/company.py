@@ -119,8 +119,12 @@ def _continues_word(text: str, pos: int) -> bool:
     return bool(_WORD_AFTER_FORM.match(text, pos, pos + 2))
 
 
+_INTRODUCING_WORDS = ("简称", "簡稱", "下称", "下稱", "称", "稱")  # 下称“X”, 简称X
 _SHORT_FORM = regex.compile(
-    r"[（(]\s*(?:以下|下文)?(?:简称|簡稱|下称|下稱|称|稱)\s*[:：]?\s*[“「『\"']?([\p{Han}A-Za-z0-9]{2,10})[”」』\"']?\s*[)）]")
+    r"[（(]\s*(?:以下|下文)?(?:" + "|".join(_INTRODUCING_WORDS) + r")\s*[:：]?\s*"
+    r"[“「『\"']?([\p{Han}A-Za-z0-9]{2,10})[”」』\"']?\s*[)）]")
+# A short form's introducing word ends in one of these: a text with none (most) has no short form.
+_INTRODUCING_LASTS = tuple({word[-1] for word in _INTRODUCING_WORDS})
 
 
 def find_companies(text: str) -> list[Mention]:
@@ -131,14 +135,7 @@ def find_companies(text: str) -> list[Mention]:
     found = find_unknown_names(text, taken, blocked)
     mentions = known + found
     # short forms introduced by the article: …股份有限公司（下称“腾讯”）
-    aliases: dict[str, str] = {}
-    by_end: dict[int, int] = {}  # end offset -> index of the last mention ending there
-    for index, x in enumerate(mentions):
-        by_end[x.end] = index
-    for m in _SHORT_FORM.finditer(text):
-        before = [by_end[e] for e in range(m.start() - 2, m.start() + 1) if e in by_end]
-        if before:
-            aliases[m.group(1)] = mentions[max(before)].name
+    aliases = _short_forms(text, mentions) if any(last in text for last in _INTRODUCING_LASTS) else {}
     # unknown names (and introduced short forms) are found again wherever they recur
     for m in found:
         if m.info.get("rule") in ("stock_code", "latin_context", "described"):
@@ -159,6 +156,19 @@ def find_companies(text: str) -> list[Mention]:
 
 
 _OFFSETS = attrgetter("start", "end")  # (start, end) built in C
+
+
+def _short_forms(text: str, mentions: list[Mention]) -> dict[str, str]:
+    """Short form → the name of the mention right before its introduction (…公司（下称“腾讯”））."""
+    aliases: dict[str, str] = {}
+    by_end: dict[int, int] = {}  # end offset -> index of the last mention ending there
+    for index, x in enumerate(mentions):
+        by_end[x.end] = index
+    for m in _SHORT_FORM.finditer(text):
+        before = [by_end[e] for e in range(m.start() - 2, m.start() + 1) if e in by_end]
+        if before:
+            aliases[m.group(1)] = mentions[max(before)].name
+    return aliases
 
 
 def _occurrences(word: str, text: str):

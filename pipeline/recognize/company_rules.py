@@ -11,6 +11,7 @@ import bisect
 import functools
 import itertools
 import re
+from operator import itemgetter
 
 import regex
 
@@ -106,9 +107,18 @@ def cut_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(zip([0, *ends[:-1]], ends, words))
 
 
+def _slices(text: str, start: int, words: list[str]) -> list[str]:
+    """The strings of ``text`` that ``words`` (cut from another text of the same lengths) cover
+    from ``start``."""
+    ends = word_ends_from(start, words)
+    return [text[s:e] for s, e in zip([start, *ends[:-1]], ends)]
+
+
 def word_ends_from(start: int, words: list[str]) -> list[int]:
     """The end offsets of ``words`` laid end to end from ``start``."""
-    return list(itertools.accumulate(map(len, words), initial=start))[1:]
+    ends = list(itertools.accumulate(map(len, words), initial=start))
+    del ends[0]  # ``start`` itself: dropped in place, not by copying the rest
+    return ends
 
 
 # Short runs (a name candidate, a whole short text) recur across documents: cached.
@@ -151,9 +161,10 @@ class TextCuts:
         stext = simplified(text)
         self.text = text
         self.base = stext if len(stext) == len(text) else text
-        self.regions = [m.span() for m in _REGION.finditer(self.base)]
-        self._starts = [start for start, _ in self.regions]
-        self._words: dict[int, list[str]] = {}  # region start -> its words
+        self._base_is_text = self.base == text
+        self.regions = list(map(re.Match.span, _REGION.finditer(self.base)))
+        self._starts = list(map(itemgetter(0), self.regions))
+        self._words: dict[int, list[str]] = {}  # region start -> its words (of ``base``)
         self._ends: dict[int, list[int]] = {}  # region start -> its words' end offsets in the text
         self._bounds: dict[int, frozenset[int]] = {}
 
@@ -166,14 +177,19 @@ class TextCuts:
                 return start, end
         return None
 
+    def _region_words(self, start: int, end: int) -> list[str]:
+        """jieba's words of the region ``[start, end)`` (of ``base``); each region is cut once per
+        document (the tokenizer and the company rules both ask)."""
+        words = self._words.get(start)
+        if words is None:
+            words = self._words[start] = cutter().cut(self.base[start:end])
+        return words
+
     def _region_ends(self, start: int, end: int) -> list[int]:
-        """End offsets (into the text) of jieba's words of the region ``[start, end)``; each region
-        is cut once per document (the tokenizer and the company rules both ask). Only the ends:
-        most readers need no (start, end, word) triples."""
+        """End offsets (into the text) of jieba's words of the region ``[start, end)``."""
         ends = self._ends.get(start)
         if ends is None:
-            words = self._words[start] = cutter().cut(self.base[start:end])
-            ends = self._ends[start] = word_ends_from(start, words)
+            ends = self._ends[start] = word_ends_from(start, self._region_words(start, end))
         return ends
 
     def spans(self, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -181,23 +197,29 @@ class TextCuts:
         ends = self._region_ends(start, end)
         return list(zip([start, *ends[:-1]], ends, self._words[start]))
 
-    def word_ends(self, start: int, end: int) -> list[int]:
-        """End offsets of the words of ``[start, end)``: jieba's words inside regions (a region
-        crossing ``end`` is cut there), one character between them."""
-        ends: list[int] = []
-        pos = start
+    def words(self, start: int, end: int) -> list[str]:
+        """The words of ``text[start:end]``: jieba's inside regions (a region crossing ``end`` is
+        cut there), one character between them. A list of our own."""
+        words: list[str] = []
+        text, pos = self.text, start
         i = bisect.bisect_left(self._starts, start)
         while i < len(self.regions) and self.regions[i][0] < end:
             region_start, region_end = self.regions[i]
-            ends.extend(range(pos + 1, region_start + 1))
+            words += text[pos:region_start]  # one word per character
             if region_end > end:  # cut where asked, not kept as the region's words
-                ends.extend(word_ends_from(region_start, cutter().cut(self.base[region_start:end])))
+                region_words = cutter().cut(self.base[region_start:end])
                 region_end = end
             else:
-                ends.extend(self._region_ends(region_start, region_end))
+                region_words = self._region_words(region_start, region_end)
+            # jieba's words are the text's own where it was cut as it is (most texts)
+            words += region_words if self._base_is_text else _slices(text, region_start, region_words)
             pos, i = region_end, i + 1
-        ends.extend(range(pos + 1, end + 1))
-        return ends
+        words += text[pos:end]
+        return words
+
+    def word_ends(self, start: int, end: int) -> list[int]:
+        """End offsets of the ``words`` of ``[start, end)``."""
+        return word_ends_from(start, self.words(start, end))
 
     def is_boundary(self, pos: int) -> bool:
         """True where ``token_boundaries(text)`` has ``pos``."""
@@ -224,7 +246,8 @@ class TextCuts:
         return found
 
 
-_text_cuts = functools.lru_cache(maxsize=8)(TextCuts)
+# one document's cuts, asked for by the tokenizer then the company rules: older ones would only wait to be freed
+_text_cuts = functools.lru_cache(maxsize=2)(TextCuts)
 
 
 @functools.lru_cache(maxsize=256)

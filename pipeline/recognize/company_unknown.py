@@ -11,8 +11,11 @@ from pipeline.document import Mention
 from pipeline.jieba_dicts import word_tags
 from pipeline.recognize import company_aliases as A
 from pipeline.recognize import company_rules as R
+from pipeline.recognize.re_compat import re_dialect
 
-_NAME_WORD = regex.compile(r"[\p{Han}A-Za-z]+")
+# stdlib re (\p{Han} spelled out): asked of each token before a name ending, where a call of
+# re's costs half one of regex's
+_NAME_WORD = re.compile(re_dialect(r"[\p{Han}A-Za-z]+"))
 _RUN_BEFORE_CODE = regex.compile(r"[\p{Han}A-Za-z\-]{2,16}$")
 # stdlib re: scans this literal-led pattern about 2x faster than regex
 _LATIN_IN_CONTEXT = re.compile(
