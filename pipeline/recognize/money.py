@@ -98,6 +98,8 @@ _SINGLE = _build_pattern(_LEX, ranges=False)  # re-read of a match whose range p
 # group numbers: a group found by name costs more (_SINGLE numbers its groups the same)
 _G = dict(_PATTERN.groupindex)
 _Groups = namedtuple("_Groups", sorted(_G, key=_G.get))  # a match's groups by name: g.cur1
+# _Groups._make(groups) without _make's Python frame and length check (a match has every group)
+_groups_of = functools.partial(tuple.__new__, _Groups)
 _MAX_VALUE = Decimal(_LEX["max_value"])
 _CONVERSION_WORDS = frozenset(_LEX["conversion_words"])
 _NOT_AFTER_YUAN = frozenset(_LEX["not_after_yuan"])
@@ -105,9 +107,10 @@ _NOT_AFTER_YUAN = frozenset(_LEX["not_after_yuan"])
 _CURRENCY_AFTER, _CURRENCY_BEFORE = _LEX["currencies_after"], _LEX["currencies_before"]
 _QUALIFIER_BEFORE, _QUALIFIER_AFTER = _LEX["qualifiers_before_class"], _LEX["qualifiers_after_class"]
 _MAGNITUDES = {word: num.magnitude(word) for word in num.numerals()["magnitudes"]}
-# the groups of amount i (1, 2): its number and further segments, and its unit (magnitude, scale)
-_NUMBER_GROUPS = (None, ("num1", "more1"), ("num2", "more2"))
-_UNIT_GROUPS = (None, ("mag1", "scale1"), ("mag2", "scale2"))
+# the groups of amount i (1, 2): its number and further segments, and its unit (magnitude, scale),
+# as positions in a _Groups (indexing a tuple costs less than getattr with a name)
+_NUMBER_GROUPS = (None, (_G["num1"] - 1, _G["more1"] - 1), (_G["num2"] - 1, _G["more2"] - 1))
+_UNIT_GROUPS = (None, (_G["mag1"] - 1, _G["scale1"] - 1), (_G["mag2"] - 1, _G["scale2"] - 1))
 # The short patterns here (re.compile), run per mention or per document, use stdlib re: for words, digits
 # and anchors (no \s, no case folding) it finds what regex finds, at a third of regex's cost per call.
 _SEGMENT = re.compile(rf"(?P<n>{num.ARABIC}|{num.CHINESE})(?P<m>{num.MAGNITUDE})")
@@ -153,7 +156,7 @@ def find_money(text: str, *, local_currency: str = "CNY", rejected: list[dict] |
 
 
 def _mention(text: str, match: re.Match, local: str, rejected: list[dict] | None = None) -> Mention | None:
-    g = _Groups._make(match.groups())  # several times faster than match.groupdict() or a dict of them
+    g = _groups_of(match.groups())  # several times faster than match.groupdict() or a dict of them
     pre, post = g.cur_pre or g.cur_pre2, g.cur2 or g.cur1
     if not (pre or post):
         return None  # no currency word on either side: a bare number (see _currency)
@@ -243,19 +246,19 @@ def _values(g: _Groups) -> tuple[Decimal, Decimal | None]:
 def _amount(g: _Groups, i: int, unit_from: int) -> Decimal:
     number_group, more_group = _NUMBER_GROUPS[i]
     mag_group, scale_group = _UNIT_GROUPS[unit_from]
-    number = getattr(g, number_group)
+    number = g[number_group]
     value = num.parse_number(number)
-    mag = getattr(g, mag_group)
+    mag = g[mag_group]
     if mag:
         last = _MAGNITUDES[mag]
         value *= last
-        more = getattr(g, more_group) if unit_from == i else None
+        more = g[more_group] if unit_from == i else None
         for segment in _SEGMENT.finditer(more) if more else ():  # 1兆2724億: each smaller than the last
             if _MAGNITUDES[segment["m"]] >= last:
                 raise ValueError(f"expected falling magnitudes, found {number!r}")
             last = _MAGNITUDES[segment["m"]]
             value += num.parse_number(segment["n"]) * last
-    scale = getattr(g, scale_group)
+    scale = g[scale_group]
     if scale:
         value *= num.english_scale(scale.strip())
     return value

@@ -146,12 +146,32 @@ def parse_chinese(text: str) -> Decimal:
 def parse_number(text: str) -> Decimal:
     """Arabic or Chinese numeral (without magnitude) → Decimal."""
     if not text.isascii():  # normalise_digits changes only non-ASCII characters (２４５０)
+        known = _ONE_NUMERAL.get(text)
+        if known is not None:  # 三, 十: a lone numeral, the commonest Chinese number, looked up
+            return known
         text = normalise_digits(text)
     if text.isascii() and text.replace(".", "", 1).isdigit():  # 2450, 2.5: parse_arabic's value, sooner
         return Decimal(text)
     if any(ch.isdigit() for ch in text):
         return parse_arabic(text)
     return parse_chinese(text)
+
+
+def _lone_numerals() -> dict[str, Decimal]:
+    """{numeral: value} of the one-character Chinese numerals, as parse_number computes them (one
+    that raises is left out); Decimals are immutable, so a table's values can be shared."""
+    table = {}
+    for numeral in {*numerals()["digits"], *numerals()["units"]}:
+        if len(numeral) == 1 and not numeral.isascii():
+            try:
+                table[numeral] = parse_number(numeral)
+            except ValueError:
+                pass
+    return table
+
+
+_ONE_NUMERAL: dict[str, Decimal] = {}  # empty while _lone_numerals asks parse_number
+_ONE_NUMERAL.update(_lone_numerals())
 
 
 def tidy(value: Decimal) -> Decimal:

@@ -95,6 +95,8 @@ _RUNS = num.MatchRuns(
 _DIRECTION = re.compile(r"(?P<verb>{})(?P<to>{})?(?:{}){{0,3}}\Z".format(
     alternation(_LEX["directions_of"]), alternation(_LEX["to_level"]),
     alternation(_LEX["between_verb_and_number"])))
+_DIRECTION_LAST = frozenset(word[-1] for key in ("directions_of", "to_level", "between_verb_and_number")
+                            for word in _LEX[key])
 _SIGN_AFTER = re.compile(r"(?:{})[ ]?\Z".format(alternation(_LEX["sign_after"])))
 _OUTSIDE = re.compile(r"(?:{})\Z".format(alternation(_LEX["qualifiers_outside_before_class"])))
 _AFTER = re.compile(alternation(_LEX["qualifiers_after_class"]))
@@ -106,6 +108,7 @@ _JOINER_FIRST = frozenset(word[0] for word in (*_LEX["range_connectors"], *_LEX[
 _UNIT_NAMES = {word: word.replace("％", "%") for word in _UNITS_AFTER}  # info's unit: ％ written as %
 _OF_BASE_MARKERS = tuple(_LEX["of_base_markers"])
 _CONNECTOR = re.compile(r"[ ]?(?:{})[ ]?\Z".format(alternation(_LEX["range_connectors"])))
+_CONNECTOR_WIDTH = 2 + max(map(len, _LEX["range_connectors"]))  # the most _CONNECTOR can match
 _NOT_AFTER_CHENG = re.compile(alternation(_LEX["not_after_cheng"]))
 # CSS: width: 34.7567% is layout, not a figure
 _CSS = regex.compile(r"(?i:width|height|size|margin|padding|left|right|top|bottom)\s*[:=]\s*[\"']?\s*\Z")
@@ -224,7 +227,8 @@ def _context(text: str, start: int) -> dict:
     info = {"direction": None, "verb": None, "of_base": of_base}
     if start > 0 and text[start - 1] in _LEX["signs_of"] and _SIGN_AFTER.search(text, window, start - 1):
         return {**info, "direction": _LEX["signs_of"][text[start - 1]], "verb": text[start - 1]}
-    found = _DIRECTION.search(text, window, start)
+    # a match ends right before the number: its last character there, or no search
+    found = _DIRECTION.search(text, window, start) if start and text[start - 1] in _DIRECTION_LAST else None
     if found:
         verb, to = found.groups()  # by number: see _G
         info["direction"], info["verb"] = _LEX["directions_of"][verb], verb
@@ -239,16 +243,24 @@ def _link_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
     out = list(mentions)
     for i in range(len(out) - 1):
         low, high = out[i], out[i + 1]
+        if not 0 < high.start - low.end <= _CONNECTOR_WIDTH:
+            continue  # overlapping, or too far apart for a connector between them: no lookups needed
         if low.info.get("unit") != high.info.get("unit") or low.info.get("range_pair") is not None:
             continue
-        if high.start <= low.end or not _CONNECTOR.fullmatch(text, low.end, high.start):
+        if not _CONNECTOR.fullmatch(text, low.end, high.start):
             continue
-        out[i] = low.with_(info={**low.info, "range_pair": high.start, "range_role": "low"})
+        out[i] = _with_info(low, {**low.info, "range_pair": high.start, "range_role": "low"})
         high_info = {**high.info, "range_pair": low.start, "range_role": "high"}
         if high_info.get("direction") is None:
             high_info.update(direction=low.info.get("direction"), verb=low.info.get("verb"))
-        out[i + 1] = high.with_(info=high_info)
+        out[i + 1] = _with_info(high, high_info)
     return out
+
+
+def _with_info(mention: Mention, info: dict) -> Mention:
+    """``mention.with_(info=info)``: its fields (its __dict__) with the new info, without the walk
+    dataclasses.replace makes over the field definitions (each range replaces two mentions)."""
+    return Mention(**{**mention.__dict__, "info": info})
 
 
 class PercentRecognizer:

@@ -16,7 +16,7 @@ from spacy.language import Language
 
 from pipeline import company_table
 from pipeline.document import Mention
-from pipeline.recognize.base import add_mentions, doc_mentions
+from pipeline.recognize.base import add_mentions
 from pipeline.recognize.numbers import normalise_digits
 from pipeline.recognize.period_read import read_match
 from pipeline.recognize.period_resolve import Resolver, Span, granularity, month_text
@@ -31,8 +31,8 @@ def scan(text: str, pub_year: int | None = None) -> list[Raw]:
     if not compiled["prescreen"].search(norm):
         return []
     found: list[Raw] = []
-    pos = 0
-    while (m := compiled["main"].search(norm, pos)) is not None:
+    pos, search = 0, compiled["main"].search
+    while (m := search(norm, pos)) is not None:
         raw = read_match(m, norm, pub_year) if m.end() > m.start() else None
         if raw is None:
             pos = m.start() + 1
@@ -107,20 +107,21 @@ def find_periods(text: str, *, pub_date: dt.date | None = None, companies: Seque
 
     resolver = Resolver(pub_date, fiscal_end)
     markers = tuple(patterns()["words"]["comparison_markers"])
-    sentences, paragraphs = layout.sentences, layout.paragraphs
+    sentences, paragraphs, bisect_right = layout.sentences, layout.paragraphs, bisect.bisect_right
     mentions = []
     for raw in raws:
-        start = raw.start
+        start, end = raw.start, raw.end
         before = text[max(0, start - 5):start].rstrip()
         # layout.sentence / layout.paragraph inlined: two method calls per period add up
-        span = resolver.add(raw, bisect.bisect_right(sentences, start), bisect.bisect_right(paragraphs, start),
+        span = resolver.add(raw, bisect_right(sentences, start), bisect_right(paragraphs, start),
                             before.endswith(markers))
         if span is not None:
             period_start, period_end, kind = _span_fields(span)
+            anchor = span.anchor
             mentions.append(Mention(
-                type="period", text=text[start:raw.end], start=start, end=raw.end, period_start=period_start,
+                type="period", text=text[start:end], start=start, end=end, period_start=period_start,
                 period_end=period_end, fiscal=span.fiscal,
-                info={"relative": span.anchor is not None, "granularity": kind, "anchor": span.anchor}))
+                info={"relative": anchor is not None, "granularity": kind, "anchor": anchor}))
     return mentions
 
 
@@ -135,7 +136,9 @@ class PeriodRecognizer:
     """spaCy component: period mentions onto the Doc (runs after the company recogniser)."""
 
     def __call__(self, doc):
-        mentions = find_periods(doc.text, pub_date=doc._.pub_date, companies=doc_mentions(doc, "company"),
+        extensions = doc._  # each ``doc._`` builds an Underscore object: one for both reads
+        companies = [m for m in extensions.mentions or () if m.type == "company"]  # doc_mentions(doc, "company")
+        mentions = find_periods(doc.text, pub_date=extensions.pub_date, companies=companies,
                                 fiscal_year_end=company_table.fiscal_year_end)
         return add_mentions(doc, mentions, "period")
 

@@ -116,8 +116,8 @@ def _read_in_year(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw
 
 
 def _read_prefix(m: re.Match, g: tuple, text: str, pub_year: int | None) -> YearRef | None | bool:
-    """The year part of a ``main`` match; None when there is none, False when it is not a year."""
-    words = patterns()["words"]
+    """The year part of a ``main`` match; None when there is none, False when it is not a year.
+    (The word tables are fetched only in the branches that read them: most years are written out.)"""
     fs1, fs2, fyq, fyy, fy, relfy, rel, reldu, roc, rocdu, y2, y4, bare, du = _groups(
         "p_fs1 p_fs2 p_fyq p_fyy p_fy p_relfy p_rel p_reldu p_roc p_rocdu p_y2 p_y4 p_bare p_du")(g)
     if fs1:
@@ -127,9 +127,9 @@ def _read_prefix(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Year
         year = _year(fyy or fy, pub_year)
         return False if year is None else YearRef("fiscal", year)
     if relfy:
-        return YearRef("fiscal_pub", words["relative_fiscal_years"][relfy])
+        return YearRef("fiscal_pub", patterns()["words"]["relative_fiscal_years"][relfy])
     if rel:
-        offset, anchor = words["relative_years"][rel]
+        offset, anchor = patterns()["words"]["relative_years"][rel]
         return YearRef("pub" if anchor == "pub" else "context", offset, du=bool(reldu))
     if roc:
         digits = regex.sub(r"\D", "", roc)
@@ -162,7 +162,6 @@ def _read_sub(m: re.Match, g: tuple) -> tuple | None:
     if not any(flags):
         return ()
     s_mp, s_fq, s_first, s_q, s_qt, s_h, s_mr, s_m, s_full, s_same, s_open, s_in, s_edge = flags
-    words = patterns()["words"]
     if s_mp:
         return ("mp", _month(m["mp_m"]))
     if s_fq:
@@ -177,7 +176,7 @@ def _read_sub(m: re.Match, g: tuple) -> tuple | None:
         return ("q", number) if number and number <= 4 else None
     if s_h:
         h_w, h_b, h_c = _groups("h_w h_b h_c")(g)
-        return ("h", words["half_words"][h_w] if h_w else int(h_b or h_c))
+        return ("h", patterns()["words"]["half_words"][h_w] if h_w else int(h_b or h_c))
     if s_mr or s_m:
         mr1, mr2, m_n = _groups("mr1 mr2 m_n")(g)
         first, last = _month(mr1 or m_n), _month(mr2 or m_n)
@@ -185,7 +184,7 @@ def _read_sub(m: re.Match, g: tuple) -> tuple | None:
     for flag, sub in ((s_full, ("full",)), (s_same, ("same",)), (s_open, ("open",)), (s_in, ("in",))):
         if flag:
             return sub
-    return ("edge", words["year_edge_words"][s_edge])
+    return ("edge", patterns()["words"]["year_edge_words"][s_edge])
 
 
 def _read_main(m: re.Match, g: tuple, text: str, pub_year: int | None) -> Raw | None:

@@ -116,13 +116,19 @@ class Resolver:
 
     # ---- context -------------------------------------------------------------------------
     def _near(self, sentence: int, paragraph: int, want: Callable[[Span], bool]) -> Span | None:
-        close = [s for s in reversed(self.seen[-50:]) if s.sentence == sentence
-                 or (s.sentence == sentence - 1 and s.paragraph == paragraph)]
-        for pool in ([s for s in close if not s.comparison], close):
-            for seen in pool:
-                if want(seen.span):
+        """The latest wanted period of this sentence or the previous one in the paragraph (of the
+        last 50 seen), one that is no comparison base first."""
+        base = None  # the latest wanted comparison base, used only when no other period is wanted
+        for seen in reversed(self.seen[-50:]):
+            if seen.sentence < sentence - 1:
+                break  # periods are added in text order: every one before this is further back still
+            if (seen.sentence == sentence or (seen.sentence == sentence - 1 and seen.paragraph == paragraph)) \
+                    and want(seen.span):
+                if not seen.comparison:
                     return seen.span
-        return None
+                if base is None:
+                    base = seen.span
+        return base
 
     def _last(self, length: int) -> Span | None:
         """The last period of ``length`` months the article named, preferring those written with a year."""
