@@ -29,3 +29,23 @@ def test_windows_short_and_long_answer_as_their_own_scan(seed):
         end = min(len(text), start + rng.choice([rng.randrange(1, SHORT_WINDOW), rng.randrange(SHORT_WINDOW, 900)]))
         assert indexes.find(kind, start, end) == find_cues(text, kind, start, end)
         assert indexes.has(kind, start, end) == has_cue(text, kind, start, end)
+
+
+@pytest.mark.parametrize("kind", LISTS)
+def test_a_word_list_as_a_trie_finds_what_its_flat_alternation_finds(kind):
+    """trie_alternation is alternation in another shape: the same word at every offset (the
+    longest one there), on texts dense with the list's words, their prefixes and their overlaps."""
+    import re
+
+    from pipeline.facts.cues import trie_alternation
+    from pipeline.lexicon import alternation
+
+    words = load_data("capex_terms.yaml").get(kind)
+    if not isinstance(words, list) or not words:
+        pytest.skip(f"{kind} is not a word list")
+    flat, trie = re.compile(alternation(words)), re.compile(trie_alternation(words))
+    rng = random.Random(kind)
+    pieces = [*words, *(w[:rng.randrange(1, len(w) + 1)] for w in words), "，", "的", "a"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)], text

@@ -25,8 +25,15 @@ class Draft:
     role: str = "subject"
     sentence_index: int = 0
     group_text: str | None = None
-    places: frozenset = frozenset()
+    places: frozenset | None = frozenset()  # None: its sentence's, worked out when first asked for
     notes: list[str] = field(default_factory=list)
+
+    def place_names(self) -> frozenset:
+        """The places its sentence names. Only a merge that finds two drafts otherwise the same asks,
+        so a prose draft leaves them to be worked out then (most are never asked)."""
+        if self.places is None:
+            self.places = places_in(self.evidence.sentence)
+        return self.places
 
     def to_fact(self, doc_id: str | None) -> Fact:
         companies = self.companies or ((self.group_text,) if self.group_text else ())

@@ -64,14 +64,16 @@ def pick_period(ctx: ArticleContext, money_start: int, money_end: int, sentence:
                 role: str) -> Mention | None:
     """The period an amount is for: nearest before it in its clause, then in the sentence."""
     clause = ctx.clause_start(money_start, sentence.start)
-    periods = [p for p in ctx.of_type("period", sentence.start, money_start) if not is_single_month(p)]
+    before = ctx.of_type("period", sentence.start, money_start)
     if role == "base":
-        local = [p for p in periods if p.start >= clause and money_start - p.end <= BASE_REACH + 4]
+        local = [p for p in before if p.start >= clause and money_start - p.end <= BASE_REACH + 4
+                 and not is_single_month(p)]
         return local[-1] if local else None
     # Periods come in text order: the last one not naming a base is in the clause whenever the clause
     # has one, so the nearest is the answer either way (and the earlier ones need no check).
-    for period in reversed(periods):
-        if not is_base_period(ctx, period, clause if period.start >= clause else sentence.start):
+    for period in reversed(before):
+        if not is_single_month(period) and \
+                not is_base_period(ctx, period, clause if period.start >= clause else sentence.start):
             return period
     after = ctx.of_type("period", money_end, ctx.clause_end(money_end, sentence.end))
     after = [p for p in after if not is_base_period(ctx, p, money_end)]
@@ -135,13 +137,17 @@ WEAK_PLAN = {"将", "將", "宣布", "公告", "决定", "決定", "准备", "�
 
 def _plan_cues(ctx: ArticleContext, start: int, end: int) -> tuple[bool, bool]:
     """Whether ``[start, end)`` holds a strong plan cue (计划, 预算), and a weak one (将, 宣布)."""
-    weak = [c.text in WEAK_PLAN for c in ctx.cues("plan_cues", start, end)]
+    cues = ctx.cues("plan_cues", start, end)
+    if not cues:
+        return False, False  # the usual answer, without a comprehension
+    weak = [c.text in WEAK_PLAN for c in cues]
     return False in weak, True in weak
 
 
 def _has_actual_cue(ctx: ArticleContext, start: int, end: int) -> bool:
     """Asked last, and only when no plan or forecast cue decided: most figures never need it."""
-    return any(len(c.text) > 1 or c.text in ("达", "達") for c in ctx.cues("actual_cues", start, end))
+    cues = ctx.cues("actual_cues", start, end)
+    return bool(cues) and any(len(c.text) > 1 or c.text in ("达", "達") for c in cues)
 
 
 def _is_past(ctx: ArticleContext, period: Period | None) -> bool | None:

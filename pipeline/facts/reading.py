@@ -18,7 +18,7 @@ from pipeline.document import Evidence, Mention, Period
 from pipeline.facts import binding, changes, fields
 from pipeline.facts.context import ArticleContext
 from pipeline.facts.cues import Cue
-from pipeline.facts.draft import Draft, amount_of, places_in
+from pipeline.facts.draft import Draft, amount_of
 from pipeline.facts.respectively import respective_assignments, respective_changes
 from pipeline.recognize.company_groups import resolve_reference
 from pipeline.sentences import Segment
@@ -109,8 +109,10 @@ def read_amounts(ctx: ArticleContext, index: int, sentence: Segment, triggers: l
         return drafts  # nothing to give a change to, and only a capex sentence reads a bare change
     stated_changes = changes.sentence_changes(ctx, sentence)
     subjects = [d.money for d in drafts if d.role == "subject"]
-    owned = respective_changes(ctx, sentence, subjects) or \
-        changes.assign_changes(ctx, sentence, subjects, stated_changes)
+    owned = respective_changes(ctx, sentence, subjects)
+    if not owned and not stated_changes:
+        return drafts  # no change in the sentence: none to give a draft, and no bare change to read
+    owned = owned or changes.assign_changes(ctx, sentence, subjects, stated_changes)
     _claim_named_changes(ctx, sentence, drafts, owned, stated_changes)
     strays = []
     for draft in drafts:
@@ -184,7 +186,7 @@ def _draft(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, r
                  status=status, source=source, scope=scope,
                  evidence=Evidence(sentence.text, sentence.start, sentence.end), rule=rule,
                  confidence=confidence, money=money, role=role, sentence_index=index, group_text=group,
-                 places=places_in(sentence.text))
+                 places=None)  # its places are worked out only if a merge asks (Draft.place_names)
 
 
 def _carried_period(ctx: ArticleContext, index: int, sentence: Segment, money: Mention, role: str,
@@ -206,10 +208,9 @@ def _carried_period(ctx: ArticleContext, index: int, sentence: Segment, money: M
 
 def _change_only(ctx: ArticleContext, index: int, sentence: Segment, triggers: list[Cue],
                  state: ReadingState, candidates: list[Mention]) -> list[Draft]:
-    found = [c for c in candidates if binding.is_bound(ctx, c, sentence, triggers)]
-    if not found:
+    change = next((c for c in candidates if binding.is_bound(ctx, c, sentence, triggers)), None)
+    if change is None:
         return []
-    change = found[0]
     companies = fields.pick_companies(ctx, change.start, sentence)
     if companies is None and not _industry_wide(ctx, sentence, change.start):
         companies = _inherited_companies(ctx, index, sentence, change.start, state)
@@ -297,8 +298,9 @@ def _dominant_company(ctx: ArticleContext) -> tuple[str, ...] | None:
 
 
 def _scope(triggers: list[Cue], anchor: Mention) -> str | None:
-    before = [c for c in triggers if c.end <= anchor.start]
-    chosen = before[-1] if before else (triggers[0] if triggers else None)
+    chosen = triggers[0] if triggers else None  # unless one ends before the anchor: the last such (a loop, no list)
+    for cue in triggers:
+        chosen = cue if cue.end <= anchor.start else chosen
     return chosen.text if chosen else None
 
 
