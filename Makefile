@@ -29,7 +29,7 @@ eval: $(STAMP)
 	@$(BIN)/capex evaluate --gold $(GOLD) --pred $(EVAL_OUT)
 
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet 'ruff>=0.5'
+	$(BIN)/python -m pip install --quiet 'ruff==0.17.6'
 	$(BIN)/ruff check pipeline tests bench
 
 bench: $(STAMP)

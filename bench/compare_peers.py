@@ -290,9 +290,7 @@ def recognizers_system() -> System | None:
     try:
         from recognizers_number import NumberRecognizer
         from recognizers_number_with_unit import NumberWithUnitRecognizer
-        from recognizers_number_with_unit.resources.chinese_numeric_with_unit import (
-            ChineseNumericWithUnit,
-        )
+        from recognizers_number_with_unit.resources.chinese_numeric_with_unit import ChineseNumericWithUnit
         from recognizers_text import Culture
     except ImportError as error:
         note(f"Recognizers-Text not installed or not importable ({error}): skipped "

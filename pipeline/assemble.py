@@ -8,8 +8,9 @@ Doc whose recognisers have already put their mentions on ``doc._.mentions``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from operator import attrgetter
-from typing import Any, Sequence
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc

@@ -17,14 +17,21 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from pipeline.document import Document
 from pipeline.emit import JournalEntry, OutputWriter, confirmed_entries, write_json_atomic
-from pipeline.engines import (DEFAULT_DOC_TIMEOUT, Limits, Task, estimate_documents, iter_tasks, make_engine,
-                              process_document)
+from pipeline.engines import (
+    DEFAULT_DOC_TIMEOUT,
+    Limits,
+    Task,
+    estimate_documents,
+    iter_tasks,
+    make_engine,
+    process_document,
+)
 from pipeline.engines.local import default_jobs
 from pipeline.ingest import IngestError, read_path
 from pipeline.inputs import iter_inputs

@@ -7,9 +7,10 @@ Offsets are half-open ``[start, end)`` into ``Document.text`` (the cleaned text)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 MENTION_TYPES = ("money", "percent", "period", "company")
 QUALIFIERS = ("exact", "approx", "over", "under", "range")
@@ -58,7 +59,7 @@ class Document:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Document":
+    def from_json(cls, data: Mapping[str, Any]) -> Document:
         date = data.get("date")
         return cls(
             doc_id=data["doc_id"], text=data["text"], title=data.get("title"),
@@ -122,7 +123,7 @@ class Mention:
             raise ValueError(
                 f"mention text {self.text!r}: expected length {self.end - self.start}, found {len(self.text)}")
 
-    def with_(self, **changes: Any) -> "Mention":
+    def with_(self, **changes: Any) -> Mention:
         return replace(self, **changes)
 
     def to_json(self, doc_id: str | None = None) -> dict:
@@ -159,7 +160,7 @@ class Mention:
         return record
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Mention":
+    def from_json(cls, data: Mapping[str, Any]) -> Mention:
         start, end = data["span"]
         kind = data["type"]
         return cls(
@@ -199,7 +200,7 @@ class Amount:
                 "currency": self.currency, "qualifier": self.qualifier, "text": self.text}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None) -> "Amount | None":
+    def from_json(cls, data: Mapping[str, Any] | None) -> Amount | None:
         if not data:
             return None
         return cls(value=to_decimal(data["value"]), currency=data.get("currency"),
@@ -221,7 +222,7 @@ class Change:
         return record
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None) -> "Change | None":
+    def from_json(cls, data: Mapping[str, Any] | None) -> Change | None:
         if not data:
             return None
         return cls(value=to_decimal(data["value"]), qualifier=data.get("qualifier") or "exact",
@@ -239,7 +240,7 @@ class Period:
         return {"start": self.start, "end": self.end, "fiscal": self.fiscal, "text": self.text}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None) -> "Period | None":
+    def from_json(cls, data: Mapping[str, Any] | None) -> Period | None:
         if not data:
             return None
         return cls(start=data.get("start"), end=data.get("end"),
@@ -292,7 +293,7 @@ class Fact:
         return record
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any], doc_id: str | None = None) -> "Fact":
+    def from_json(cls, data: Mapping[str, Any], doc_id: str | None = None) -> Fact:
         ev = data.get("evidence")
         return cls(
             doc_id=data.get("doc_id", doc_id),

@@ -19,9 +19,10 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import orjson
 
@@ -85,7 +86,7 @@ class DocResult:
     error_stage: str | None = None
 
     @classmethod
-    def from_records(cls, records: dict[str, Sequence[Any]], error_stage: str | None = None) -> "DocResult":
+    def from_records(cls, records: dict[str, Sequence[Any]], error_stage: str | None = None) -> DocResult:
         # bytes, as written: a pool worker encodes them, and bytes cross to the driver without the
         # UTF-8 round trip a str would take in pickle
         lines = {name: b"\n".join([dumps_bytes(r) for r in items]) + b"\n" for name, items in records.items() if items}
@@ -105,7 +106,7 @@ class JournalEntry:
                 "files": {name: list(value) for name, value in self.files.items()}}
 
     @classmethod
-    def from_json(cls, data: dict) -> "JournalEntry":
+    def from_json(cls, data: dict) -> JournalEntry:
         return cls(str(data["key"]), dict(data.get("counts") or {}), dict(data.get("error_kinds") or {}),
                    {name: (int(v[0]), str(v[1])) for name, v in (data.get("files") or {}).items()})
 

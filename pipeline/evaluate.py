@@ -31,7 +31,6 @@ from numbers import Number
 from pathlib import Path
 from typing import Any
 
-
 from pipeline import scoring
 from pipeline.scoring import FIELDS, CompanyIndex
 

@@ -10,8 +10,16 @@ from typing import Any
 from pipeline.document import Document
 from pipeline.encoding import guess_script
 from pipeline.html_text import Block, html_blocks, looks_like_html, looks_like_page, markdown_blocks
-from pipeline.ingest_meta import (boilerplate_kind, date_from_page, date_from_url, guess_locale,
-                                  normalise_text, parse_date, split_front_matter, url_from_fields)
+from pipeline.ingest_meta import (
+    boilerplate_kind,
+    date_from_page,
+    date_from_url,
+    guess_locale,
+    normalise_text,
+    parse_date,
+    split_front_matter,
+    url_from_fields,
+)
 
 PARAGRAPH_SEPARATOR = "\n"
 

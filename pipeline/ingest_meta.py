@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import yaml

@@ -18,7 +18,7 @@ mixtures of dictionary words, numbers and Latin runs.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 _LATIN = r"a-zA-Z0-9+#&._%\-"
 # jieba.re_han_default: the blocks jieba cuts with its dictionary; everything else is split below.

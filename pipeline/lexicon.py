@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -28,7 +29,7 @@ def models_path(name: str) -> Path:
     return packaged if packaged.exists() else MODELS_DIR / name
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_data(name: str) -> Any:
     """Parse models/<name> (YAML or JSON) once per process."""
     path = models_path(name)

@@ -84,7 +84,7 @@ UNREADABLE = [
     ("random binary with NUL bytes", "blob.txt", bytes(range(256)) * 8, "decode", "BinaryContent", "binary content"),
     ("HTML with no text", "markup.html", b"<html><head><script>var a = 1;</script></head><body></body></html>",
      "parse", "NoText", "found none"),
-    ("front matter and nothing else", "fm.md", "---\ntitle: 标题\ndate: 2025-02-01\n---\n".encode("utf-8"),
+    ("front matter and nothing else", "fm.md", "---\ntitle: 标题\ndate: 2025-02-01\n---\n".encode(),
      "parse", "NoText", "found none"),
 ]
 
@@ -122,9 +122,9 @@ def test_file_larger_than_max_bytes_is_a_limits_error(tmp_path, alone, capsys):
 
 def _giant_page(size: int) -> bytes:
     """A 20 MB news page as they come: mostly script and markup, the article in a few paragraphs."""
-    head = f"<!DOCTYPE html><html><head><title>台积电扩大投资</title>\n<script>\n".encode("utf-8")
+    head = "<!DOCTYPE html><html><head><title>台积电扩大投资</title>\n<script>\n".encode()
     tail = (f"</script></head><body><nav>首页</nav><h1>台积电扩大投资</h1>"
-            f"<p>{BODY.splitlines()[0]}</p><p>{BODY.splitlines()[1]}</p></body></html>\n").encode("utf-8")
+            f"<p>{BODY.splitlines()[0]}</p><p>{BODY.splitlines()[1]}</p></body></html>\n").encode()
     filler = b"var tracking = {id: 12345, list: [1, 2, 3], name: 'x<y'};\n"
     count = (size - len(head) - len(tail)) // len(filler) + 1
     return head + filler * count + tail
@@ -284,16 +284,16 @@ def test_readable_variants_give_the_same_facts(tmp_path, capsys, case, name, con
 ODD = [
     # (case, file name, content, a warning's words or None, text check)
     ("invalid UTF-8 bytes mid-article", "bad_utf8.md",
-     _fm(BODY).encode("utf-8").replace("微软".encode("utf-8"), b"\xff\xfe" + "微软".encode("utf-8")),
+     _fm(BODY).encode("utf-8").replace("微软".encode(), b"\xff\xfe" + "微软".encode()),
      "invalid UTF-8", "\ufffd"),
-    ("unclosed front matter", "unclosed_fm.md", f"---\ntitle: 标题\ndate: 2025-02-01\n{BODY}\n".encode("utf-8"),
+    ("unclosed front matter", "unclosed_fm.md", f"---\ntitle: 标题\ndate: 2025-02-01\n{BODY}\n".encode(),
      "closing", None),
     ("malformed YAML front matter", "bad_yaml.md",
-     f'---\ntitle: "未闭合\ndate: 2025-02-01\n: [\n---\n{BODY}\n'.encode("utf-8"), "YAML", None),
-    ("non-date date", "bad_date.md", f"---\ntitle: t\ndate: 明天上午\n---\n{BODY}\n".encode("utf-8"),
+     f'---\ntitle: "未闭合\ndate: 2025-02-01\n: [\n---\n{BODY}\n'.encode(), "YAML", None),
+    ("non-date date", "bad_date.md", f"---\ntitle: t\ndate: 明天上午\n---\n{BODY}\n".encode(),
      "expected a date", None),
     ("unclosed HTML", "unclosed.html",
-     f"<div><p>{BODY.splitlines()[0]}<p>{BODY.splitlines()[1]}<table><tr><td><span><a href='x".encode("utf-8"),
+     f"<div><p>{BODY.splitlines()[0]}<p>{BODY.splitlines()[1]}<table><tr><td><span><a href='x".encode(),
      None, None),
     ("10,000 levels of nesting", "nested.html",
      ("<div>" * 10_000 + f"<p>{BODY.splitlines()[0]}</p>" + "</div>" * 10_000).encode("utf-8"), None, None),

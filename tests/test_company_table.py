@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.company_table import (Company, CompanyTable, fiscal_year_end, load_company_table,
-                                    load_table_file)
+from pipeline.company_table import Company, CompanyTable, fiscal_year_end, load_company_table, load_table_file
 from pipeline.lexicon import LexiconError
 from pipeline.recognize.company import find_companies
 

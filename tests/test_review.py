@@ -126,7 +126,10 @@ def test_highlights_follow_the_offsets(page):
     text_div = _elements(article, "div", class_="text")[0]
     assert text_div.text() == TEXT_A
     spans = _elements(text_div, "span")
-    by_class = lambda cls: [s.text() for s in spans if cls in s.attrs.get("class", "").split()]
+
+    def by_class(cls):
+        return [s.text() for s in spans if cls in s.attrs.get("class", "").split()]
+
     assert by_class("m-money") == ["1000亿美元左右", "750亿至800亿美元"]
     assert by_class("m-percent") == ["约3成"]
     assert by_class("m-period") == ["2025年", "2025年"]

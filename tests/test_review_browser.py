@@ -82,8 +82,11 @@ def test_filters_hide_rows_and_articles(browser, tmp_path):
     from selenium.webdriver.support.ui import Select
 
     browser.get(_page(tmp_path).as_uri())
-    visible = lambda: [r.get_attribute("data-fact") for r in browser.find_elements(By.CSS_SELECTOR, "tr.fact")
-                       if r.is_displayed()]
+
+    def visible():
+        return [r.get_attribute("data-fact") for r in browser.find_elements(By.CSS_SELECTOR, "tr.fact")
+                if r.is_displayed()]
+
     assert visible() == ["f1", "f2", "f3"]
     Select(browser.find_element(By.ID, "filter-status")).select_by_value("actual")
     assert visible() == ["f3"]

@@ -5,7 +5,7 @@ import pytest
 
 opencc = pytest.importorskip("opencc")
 
-from pipeline.t2s import PhraseThenCharConverter, _converter, to_simplified
+from pipeline.t2s import PhraseThenCharConverter, _converter, to_simplified  # noqa: E402 (after the importorskip)
 
 REFERENCE = opencc.OpenCC("t2s")
 

@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 from pipeline.document import Document
 from pipeline.emit import DocResult
@@ -47,7 +46,7 @@ class Task:
     key: str
     path: str | None = None
     root: str | None = None
-    item: Union[Document, IngestError, JsonlLine, None] = None
+    item: Document | IngestError | JsonlLine | None = None
 
     @property
     def label(self) -> str:

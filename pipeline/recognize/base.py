@@ -1,8 +1,8 @@
 """What every recogniser component shares: the Doc extensions and how mentions land on a Doc."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from operator import attrgetter
-from typing import Iterable
 
 from spacy.tokens import Doc
 

@@ -146,7 +146,7 @@ def name_suffix_at(text: str, start: int, end: int) -> bool:
     return _NAME_SUFFIX_PATTERN.match(text, start, end) is not None
 
 
-def text_cuts(text: str) -> "TextCuts":
+def text_cuts(text: str) -> TextCuts:
     """The (cached) ``TextCuts`` of ``text``."""
     return _text_cuts(text)
 

@@ -49,7 +49,7 @@ class Seen(NamedTuple):
     comparison: bool
 
 
-@functools.lru_cache(maxsize=None)   # a few hundred distinct months; formatting each is the cost
+@functools.cache   # a few hundred distinct months; formatting each is the cost
 def month_text(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
@@ -288,7 +288,10 @@ class Resolver:
 
     def _relative_unit(self, sub: tuple, sentence: int, paragraph: int) -> Span | None:
         size = 3 if sub[0] == "rq" else 1
-        want = (lambda s: s.start is not None and s.end - s.start + 1 == size and s.start % size == 0)
+
+        def want(s: Span) -> bool:  # a whole quarter (rq) or month
+            return s.start is not None and s.end - s.start + 1 == size and s.start % size == 0
+
         context = self._near(sentence, paragraph, want)
         if context is None and size == 3:
             context = self._last(3)

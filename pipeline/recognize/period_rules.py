@@ -14,14 +14,7 @@ from typing import Any, NamedTuple
 
 import regex
 
-from pipeline.lexicon import (
-    LexiconError,
-    alternation,
-    load_data,
-    require_keys,
-    require_str_list,
-    require_str_map,
-)
+from pipeline.lexicon import LexiconError, alternation, load_data, require_keys, require_str_list, require_str_map
 from pipeline.recognize.re_compat import re_dialect
 
 NAME = "periods.yaml"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import array
 import functools
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import regex
 
