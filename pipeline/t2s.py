@@ -85,8 +85,10 @@ def _kept_but_rephrased(phrases: dict[str, str], converting: frozenset[str]) -> 
     found: set[str] = set()
     for key, value in phrases.items():
         if value != key and converting.isdisjoint(key):
-            same_length = len(key) == len(value)
-            found.update(k for k, v in zip(key, value) if k != v) if same_length else found.update(key)
+            if len(key) == len(value):
+                found.update(k for k, v in zip(key, value) if k != v)
+            else:
+                found.update(key)
     return frozenset(found)
 
 

@@ -75,8 +75,8 @@ def is_bound(ctx: ArticleContext, money: Mention, sentence: Segment, triggers: l
     """A trigger before the amount in the sentence, or after it in its own clause, and nothing blocking."""
     if not triggers or is_blocked(ctx, money, sentence, triggers):
         return False
-    if triggers[0].end <= money.start or any(c.end <= money.start for c in triggers):
-        return True  # (the first trigger is the usual one before the amount: no generator for it)
+    if any(c.end <= money.start for c in triggers):
+        return True
     clause_end = ctx.clause_end(money.end, sentence.end)
     return any(money.end <= c.start < clause_end for c in triggers)
 

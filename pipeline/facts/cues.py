@@ -143,9 +143,7 @@ class CueIndexes(dict):
     def find(self, kind: str, start: int, end: int) -> list[Cue]:
         """The ``kind`` list's words in text[start:end] (as ``find_cues`` finds them)."""
         if end - start <= SHORT_WINDOW:
-            # _scan's first step inline: three windows in four hold no cue, and answer without a call
-            words = self.patterns[kind].findall(self.text, start, end)
-            return _cues_at(words, kind, self.text, start) if words else []
+            return _scan(self.patterns[kind], kind, self.text, start, end)
         index = self[kind]
         starts = index.starts
         if not starts:

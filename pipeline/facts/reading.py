@@ -298,9 +298,8 @@ def _dominant_company(ctx: ArticleContext) -> tuple[str, ...] | None:
 
 
 def _scope(triggers: list[Cue], anchor: Mention) -> str | None:
-    chosen = triggers[0] if triggers else None  # unless one ends before the anchor: the last such (a loop, no list)
-    for cue in triggers:
-        chosen = cue if cue.end <= anchor.start else chosen
+    before = [c for c in triggers if c.end <= anchor.start]
+    chosen = before[-1] if before else (triggers[0] if triggers else None)
     return chosen.text if chosen else None
 
 

@@ -249,18 +249,12 @@ def _link_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         if not _CONNECTOR.fullmatch(text, low.end, high.start):
             continue
-        out[i] = _with_info(low, {**low.info, "range_pair": high.start, "range_role": "low"})
+        out[i] = low.with_(info={**low.info, "range_pair": high.start, "range_role": "low"})
         high_info = {**high.info, "range_pair": low.start, "range_role": "high"}
         if high_info.get("direction") is None:
             high_info.update(direction=low.info.get("direction"), verb=low.info.get("verb"))
-        out[i + 1] = _with_info(high, high_info)
+        out[i + 1] = high.with_(info=high_info)
     return out
-
-
-def _with_info(mention: Mention, info: dict) -> Mention:
-    """``mention.with_(info=info)``: its fields (its __dict__) with the new info, without the walk
-    dataclasses.replace makes over the field definitions (each range replaces two mentions)."""
-    return Mention(**{**mention.__dict__, "info": info})
 
 
 class PercentRecognizer:

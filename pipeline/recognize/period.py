@@ -16,7 +16,7 @@ from spacy.language import Language
 
 from pipeline import company_table
 from pipeline.document import Mention
-from pipeline.recognize.base import add_mentions
+from pipeline.recognize.base import add_mentions, doc_mentions
 from pipeline.recognize.numbers import normalise_digits
 from pipeline.recognize.period_read import read_match
 from pipeline.recognize.period_resolve import Resolver, Span, granularity, month_text
@@ -136,9 +136,7 @@ class PeriodRecognizer:
     """spaCy component: period mentions onto the Doc (runs after the company recogniser)."""
 
     def __call__(self, doc):
-        extensions = doc._  # each ``doc._`` builds an Underscore object: one for both reads
-        companies = [m for m in extensions.mentions or () if m.type == "company"]  # doc_mentions(doc, "company")
-        mentions = find_periods(doc.text, pub_date=extensions.pub_date, companies=companies,
+        mentions = find_periods(doc.text, pub_date=doc._.pub_date, companies=doc_mentions(doc, "company"),
                                 fiscal_year_end=company_table.fiscal_year_end)
         return add_mentions(doc, mentions, "period")
 
