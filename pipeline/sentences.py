@@ -6,6 +6,7 @@ separated by newlines in the cleaned text.
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import regex
@@ -13,10 +14,14 @@ import regex
 # A sentence runs up to and including its terminator and any closing quotes/brackets after it,
 # or up to a newline (headlines and list items have no terminator).
 # Semicolons join clauses of one sentence (同日发布业绩的华虹…；当季资本开支…): not an end.
-SENTENCE_END = regex.compile(r"""
-    [。！？!?]+ [”’」』）)\]]*       # terminator, then closers that belong to the sentence
-  | \n+                              # a paragraph break ends a sentence too
-""", regex.VERBOSE)
+# ``re``, with one character class first: it then skips to the next candidate character instead of
+# trying both branches at every offset (about 30% fewer instructions than ``regex`` over an article).
+SENTENCE_END = re.compile(r"""
+    [。！？!?\n]
+    (?: (?<=\n) \n*                    # a paragraph break ends a sentence too
+      | (?<!\n) [。！？!?]* [”’」』）)\]]*  # terminator, then closers that belong to the sentence
+    )
+""", re.VERBOSE)
 
 
 PARAGRAPH_BREAK = regex.compile(r"\n+")
@@ -28,14 +33,23 @@ class Segment(NamedTuple):
     text: str
 
 
+# Segment(...) calls a Python-level __new__ (a frame per segment); tuple.__new__ builds the same tuple.
+NEW_TUPLE = tuple.__new__
+
+
 def split_sentences(text: str) -> list[Segment]:
     """Sentences of ``text`` with offsets; surrounding whitespace trimmed, empty ones dropped."""
     segments: list[Segment] = []
     begin = 0
     for match in SENTENCE_END.finditer(text):
-        end = match.start() if match.group().startswith("\n") else match.end()
-        _append_trimmed(segments, text, begin, end)
-        begin = match.end()
+        start, after = match.span()
+        end = start if text[start] == "\n" else after
+        if begin < end:  # else nothing between two breaks (。 then a newline): no segment
+            if text[begin].isspace() or text[end - 1].isspace():
+                _append_trimmed(segments, text, begin, end)
+            else:  # the usual case, nothing to trim: no call, and no Python-level NamedTuple __new__
+                segments.append(NEW_TUPLE(Segment, (begin, end, text[begin:end])))
+        begin = after
     _append_trimmed(segments, text, begin, len(text))
     return segments
 
@@ -61,7 +75,7 @@ def paragraph_starts(text: str) -> list[int]:
     return _segment_starts(text, PARAGRAPH_BREAK, keep_terminator=False)
 
 
-def _segment_starts(text: str, breaks: regex.Pattern, keep_terminator: bool) -> list[int]:
+def _segment_starts(text: str, breaks: re.Pattern | regex.Pattern, keep_terminator: bool) -> list[int]:
     """Segment starts with the same breaks and trimming as the split functions; building every
     segment and its text is all those cost, and a reader that only numbers offsets needs neither."""
     starts, begin = [], 0

@@ -37,8 +37,7 @@ def test_a_word_list_as_a_trie_finds_what_its_flat_alternation_finds(kind):
     longest one there), on texts dense with the list's words, their prefixes and their overlaps."""
     import re
 
-    from pipeline.facts.cues import trie_alternation
-    from pipeline.lexicon import alternation
+    from pipeline.lexicon import alternation, trie_alternation
 
     words = load_data("capex_terms.yaml").get(kind)
     if not isinstance(words, list) or not words:
@@ -49,3 +48,18 @@ def test_a_word_list_as_a_trie_finds_what_its_flat_alternation_finds(kind):
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)], text
+
+
+def test_mask_spans_blanks_overlapping_and_overlong_spans_once():
+    from pipeline.facts.cues import mask_spans
+
+    assert mask_spans("甲乙丙丁戊", [(3, 9), (1, 3), (2, 3), (0, 0)]) == "甲\u3000\u3000\u3000\u3000"
+    assert mask_spans("甲乙丙", []) == "甲乙丙"
+
+
+def test_sentences_end_at_terminators_with_their_closers_and_at_newlines():
+    from pipeline.sentences import split_sentences
+
+    text = " 甲说：“好。”乙！？\n\n 丙\t\n丁?)戊"
+    assert [(s.start, s.end, s.text) for s in split_sentences(text)] == [
+        (1, 8, "甲说：“好。”"), (8, 11, "乙！？"), (14, 15, "丙"), (17, 20, "丁?)"), (20, 21, "戊")]

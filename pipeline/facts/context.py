@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
@@ -21,10 +22,13 @@ from pipeline.sentences import Segment, split_paragraphs, split_sentences
 FULL_BREAKS, HALF_BREAKS = "，；;：", ",:"
 CLAUSE_BREAK = regex.compile(rf"[{FULL_BREAKS}] | (?<!\d)[{HALF_BREAKS}] | [{HALF_BREAKS}](?!\d)", regex.VERBOSE)
 # Where a break may be: a full-width one always breaks, and the pattern above decides at the
-# half-width ones only (``re``: classes of literal characters, which it scans faster than ``regex``).
-FULL_BREAK_CHAR = re.compile(f"[{FULL_BREAKS}]")
+# half-width ones only. The full-width ones are found one character at a time: ``re`` searches a
+# literal like memchr but tests a class at every offset (about 2x the instructions over an article,
+# the merge included); the half-width class only where the text has one (``re``, faster than ``regex``).
+FULL_BREAK_LITERALS = [re.compile(re.escape(char)) for char in FULL_BREAKS]
 HALF_BREAK_CHAR = re.compile(f"[{HALF_BREAKS}]")
 MATCH_START, MENTION_START, MENTION_END = re.Match.start, attrgetter("start"), attrgetter("end")
+MENTION_TYPE = attrgetter("type")
 BRACKETS = "（()）"
 # of_type keys for mentions sifted once per article (not mention types): company mentions that are
 # not cited sources, those that name a research firm or bank, money mentions that state a figure
@@ -49,9 +53,9 @@ class ArticleContext:
     def __post_init__(self) -> None:
         # Mentions by type, in the given order, with their starts for bisection when that order is by
         # start: a giant page has thousands of sentences and mentions, and a scan per lookup is quadratic.
-        by_type: dict[str, list[Mention]] = {}
-        for mention in self.mentions:
-            by_type.setdefault(mention.type, []).append(mention)
+        # A stable sort by type, grouped: the same lists, with no bytecode per mention.
+        by_type = {kind: list(found)
+                   for kind, found in groupby(sorted(self.mentions, key=MENTION_TYPE), MENTION_TYPE)}
         company_spans = [(m.start, m.end) for m in by_type.get("company", ())]
         if "《" in self.text:  # most articles cite no title: a substring test spares the pattern's scan
             company_spans += [m.span() for m in BOOK_TITLE.finditer(self.text)]
@@ -70,8 +74,11 @@ class ArticleContext:
         self._table = load_company_table()
         # Clause breaks of the whole text, found once: clause_start/clause_end bisect them. The offsets
         # are read by map (no bytecode per break); a half-width comma or colon is rare in Chinese text.
-        self._breaks = list(map(MATCH_START, FULL_BREAK_CHAR.finditer(self.text)))
-        self._half_breaks = HALF_BREAK_CHAR.search(self.text) is not None  # else none to look at
+        self._breaks = []
+        for pattern in FULL_BREAK_LITERALS:
+            self._breaks += map(MATCH_START, pattern.finditer(self.text))
+        self._breaks.sort()
+        self._half_breaks = any(char in self.text for char in HALF_BREAKS)  # else none to look at
         if self._half_breaks:
             halves = [m.start() for m in HALF_BREAK_CHAR.finditer(self.text)
                       if CLAUSE_BREAK.match(self.text, m.start())]

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
-from pipeline.lexicon import alternation, load_data, require_keys, require_str_list
+from pipeline.lexicon import load_data, require_keys, require_str_list, trie_alternation
 
 LISTS = ("strong_triggers", "spending_verbs", "capex_objects", "negative_terms", "increase_by",
          "level_verbs", "base_markers", "yoy_markers", "forecast_cues", "plan_cues", "actual_cues",
@@ -43,31 +43,6 @@ def cue_patterns() -> dict[str, re.Pattern]:
         words = require_str_list("capex_terms.yaml", name, data[name])
         patterns[name] = re.compile(trie_alternation(words))
     return patterns
-
-
-def trie_alternation(words: list[str]) -> str:
-    """``alternation(words)`` as a trie: 资(?:本(?:开支|支出)|金) for 资本开支|资本支出|资金.
-
-    It matches what the flat alternation matches: at each offset, the longest word found there
-    (siblings start with different characters, so at most one can go on, and an optional tail is
-    tried before ending at a shorter word). Trying a word costs a step per character instead of a
-    test per word of the list, and the fact stage tries its lists dozens of times per article.
-    """
-    trie: dict = {}
-    for word in set(words):
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}  # a word ends here
-    return _trie_branches(trie) if trie else alternation(words)
-
-
-def _trie_branches(node: dict) -> str:
-    branches = [re.escape(char) + _trie_branches(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-    return f"(?:{body})?" if "" in node else body
 
 
 def find_cues(text: str, kind: str, start: int = 0, end: int | None = None) -> list[Cue]:
@@ -178,11 +153,16 @@ class CueIndexes(dict):
 
 def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with the given spans replaced by a neutral filler of the same length."""
-    pieces, cursor = [], 0
+    # plain comparisons and appends: max/min calls and a list per span cost about as much again
+    pieces, cursor, size = [], 0, len(text)
     for start, end in sorted(spans):  # spans may overlap (a company inside a book title)
-        start, end = max(start, cursor), min(end, len(text))
+        if start < cursor:
+            start = cursor
+        if end > size:
+            end = size
         if end > start:
-            pieces += [text[cursor:start], "\u3000" * (end - start)]
+            pieces.append(text[cursor:start])
+            pieces.append("\u3000" * (end - start))
             cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
