@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import Mention
+from pipeline.recognize.numbers import normalise_digits
 from pipeline.recognize.period import find_periods
+from pipeline.recognize.period_rules import patterns
 
 # Pieces that period patterns are made of, so random text often comes close to a real period.
 PIECES = ["2024", "2025", "24", "1", "10", "12", "年", "月", "日", "号", "季", "度", "第", "四", "一", "十二",
@@ -79,3 +81,15 @@ def test_segment_starts_equal_the_split_segments(text):
 
     assert sentence_starts(text) == [s.start for s in split_sentences(text)]
     assert paragraph_starts(text) == [p.start for p in split_paragraphs(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=any_text)
+def test_periods_start_where_the_start_pattern_finds_one(text):
+    """scan tries the main pattern only where "start" matches: that must hold wherever main matches."""
+    compiled = patterns()
+    text = normalise_digits(text)
+    for at in range(len(text)):
+        m = compiled["main"].match(text, at)
+        if m is not None and m.end() > at:
+            assert compiled["start"].match(text, at) is not None, (text, at, m.group())

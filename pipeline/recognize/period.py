@@ -21,7 +21,7 @@ from pipeline.recognize.numbers import normalise_digits
 from pipeline.recognize.period_read import read_match
 from pipeline.recognize.period_resolve import Resolver, Span, granularity, month_text
 from pipeline.recognize.period_rules import Raw, patterns
-from pipeline.sentences import PARAGRAPH_BREAK, SENTENCE_END
+from pipeline.sentences import SENTENCE_END
 
 
 def scan(text: str, pub_year: int | None = None) -> list[Raw]:
@@ -31,11 +31,13 @@ def scan(text: str, pub_year: int | None = None) -> list[Raw]:
     if not compiled["prescreen"].search(norm):
         return []
     found: list[Raw] = []
-    pos, search = 0, compiled["main"].search
-    while (m := search(norm, pos)) is not None:
-        raw = read_match(m, norm, pub_year) if m.end() > m.start() else None
+    pos, find_start, match = 0, compiled["start"].search, compiled["main"].match
+    while (start := find_start(norm, pos)) is not None:  # where a period can start (see period_rules)
+        at = start.start()
+        m = match(norm, at)
+        raw = read_match(m, norm, pub_year) if m is not None and m.end() > at else None
         if raw is None:
-            pos = m.start() + 1
+            pos = at + 1
             continue
         found.append(raw)
         pos = raw.end
@@ -53,7 +55,9 @@ class _Layout:
 
     def __init__(self, text: str):
         self.sentences = [m.end() for m in SENTENCE_END.finditer(text)]
-        self.paragraphs = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+        # the paragraph breaks are those sentence ends that are runs of newlines (SENTENCE_END takes
+        # each whole, as PARAGRAPH_BREAK does): a second scan of the text is not needed
+        self.paragraphs = [end for end in self.sentences if text[end - 1] == "\n"]
 
     def sentence(self, offset: int) -> int:
         return bisect.bisect_right(self.sentences, offset)
@@ -106,12 +110,12 @@ def find_periods(text: str, *, pub_date: dt.date | None = None, companies: Seque
         return month, name
 
     resolver = Resolver(pub_date, fiscal_end)
-    markers = tuple(patterns()["words"]["comparison_markers"])
+    markers = patterns()["comparison_markers"]
     sentences, paragraphs, bisect_right = layout.sentences, layout.paragraphs, bisect.bisect_right
     mentions = []
     for raw in raws:
         start, end = raw.start, raw.end
-        before = text[max(0, start - 5):start].rstrip()
+        before = text[start - 5 if start > 5 else 0:start].rstrip()  # max(0, …) is a call more
         # layout.sentence / layout.paragraph inlined: two method calls per period add up
         span = resolver.add(raw, bisect_right(sentences, start), bisect_right(paragraphs, start),
                             before.endswith(markers))

@@ -110,8 +110,9 @@ class Resolver:
         span = self._resolve(raw, sentence, paragraph)
         if span is not None:
             self.seen.append(Seen(span, sentence, paragraph, comparison))
-            if has_year(span):
-                self.latest[(span.end - span.start + 1, span.anchor is None)] = span
+            first, last = span.start, span.end
+            if first is not None and last - first < 12:  # has_year(span), inline: once a period
+                self.latest[(last - first + 1, span.anchor is None)] = span
         return span
 
     # ---- context -------------------------------------------------------------------------

@@ -107,25 +107,38 @@ PIECES = {
     # into a month, quarter or range word or Q/H (3月, 4季度, 1Q25, 10~12月), two or more into a
     # year word, A/E or a slash (24年, 25E, 2024/25), or be a bare year (p_bare). A necessary
     # condition only: the branches still decide.
+    # (Written to read the digits once and never backtrack: a digit or space given back is the next
+    # character, which no word after them starts with.)
     "DIGIT_START": r"""(?:
         (?<![\d.])(?=
-            \d++\s{0,2}(?:[月QH]|季度|«FQW»|«SEP»)
-          | \d{2,}\s{0,2}(?:[年AE/／]|«FYW»)
+            \d(?:\d++\s{0,2}+(?:[月QH年AE/／]|季度|«FQW»|«SEP»|«FYW»)|\s{0,2}+(?:[月QH]|季度|«FQW»|«SEP»))
           | \d{4}(?=\p{Han}|、)(?!年|«BARE_NOT»)
         )
-      | (?=\d{1,2}\s?(?:月期|«FQW»|季度))
+      | (?=\d{1,2}+\s?+(?:月期|«FQW»|季度))
     )""",
     # A numeral (NUMERAL: those no period word starts with) only starts a year (二〇二四年), month
     # (三月, 一至三月) or quarter (三季度, 一财季), not a count or name (一家, 三星); as DIGIT_START.
-    "NUMERAL_START": r"(?=[«NUMERAL»]{1,4}\s{0,2}(?:[年月季]|«FQW»|«SEP»))",
+    "NUMERAL_START": r"(?=[«NUMERAL»]{1,4}+\s{0,2}+(?:[年月季]|«FQW»|«SEP»))",
 }
 
+START = r"""
+  [«FIRST_CHAR»年](?<=  # a character every period starts with, then (stepping back over it) cheap guards:
+    (?=«FIRST»|年[内內])  # every period starts with one of these
+    (?:                   # a digit or numeral only where one can start a period (each branch starts
+        [^0-9«NUMERAL»]   # with a class, on which re skips it without entering it)
+      | [0-9](?<=«DIGIT_START».)
+      | [«NUMERAL»](?<=«NUMERAL_START».)
+    )
+  )
+"""
+
+# TEMPLATE is matched (re.match) only where START is found: a search for START passes the text that
+# cannot start a period in re's tight loop for a leading class, where a search for TEMPLATE behind
+# look-ahead guards would enter the pattern at every character. START is a necessary condition only.
 # A lookahead in front of a branch, (?=\d) or (?=[截\d]), only checks the characters it can start
 # with (or, (?=\d++[AE]), the few it needs): failing that one check is much cheaper than failing the
 # branch itself, whose look-behinds (NUMB, MON_BEFORE) are tried before any character.
 TEMPLATE = r"""
-  (?=[«FIRST_CHAR»年])(?=«FIRST»|年[内內])  # cheap guards: every period starts with one of these
-  (?:(?![0-9«NUMERAL»])|«DIGIT_START»|«NUMERAL_START»)  # a digit or numeral only where one can start a period
   (?:
   (?=[截\d])(?P<fy_until>  # 截至2016年3月份财年, 截至2024年12月31日止年度: the 12 months up to that month
       (?P<fu_cut>截[至止]\s?)? «NUMB»(?P<fu_y>«Y4»)\s?年\s?(?P<fu_m>«MON»)\s?月份?(?:底|末)?(?:\s?«DAY»)?
@@ -297,6 +310,7 @@ def patterns() -> dict[str, Any]:
         return re.compile(re_dialect(_expand(template, pieces)), re.VERBOSE)
 
     return {
+        "start": compile_(START),
         "main": compile_(TEMPLATE),
         "fy_paren": compile_(FY_PAREN),
         # a month followed by a day is a date, not a period (2月6日, 2025年12月30日)
@@ -304,4 +318,5 @@ def patterns() -> dict[str, Any]:
         # cheap pre-screen: no period can match without one of these
         "prescreen": compile_(r"[年月季期度QHYAE财財同]|(?:19|20)\d\d"),
         "words": words,
+        "comparison_markers": tuple(words["comparison_markers"]),  # for str.endswith, once
     }
