@@ -54,7 +54,8 @@ def run_document(document: Document, nlp: Language | None = None) -> Extraction:
     boilerplate = document.meta.get("boilerplate") or []
     for name, component in nlp.pipeline:
         if name == "capex_facts" and boilerplate:  # photo credits and copyright footers are not the article
-            doc._.mentions = _outside(doc._.mentions, boilerplate)
+            extensions = doc._
+            extensions.mentions = _outside(extensions.mentions, boilerplate)
         doc = component(doc)
     extensions = doc._
     mentions = _outside(extensions.mentions, boilerplate)

@@ -37,7 +37,10 @@ def to_decimal(value: Any) -> Decimal | None:
     return Decimal(str(value))
 
 
-@dataclass(frozen=True)
+_MISSING: Any = object()  # Document's meta and Mention's info default: a new dict each
+
+
+@dataclass(frozen=True, init=False)
 class Document:
     """One article after ingest: cleaned text plus metadata; offsets refer to ``text``."""
 
@@ -50,6 +53,14 @@ class Document:
     fmt: str = "text"
     encoding: str = "utf-8"
     meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(self, doc_id: str, text: str, title: str | None = None, date: dt.date | None = None,
+                 url: str | None = None, path: str | None = None, fmt: str = "text", encoding: str = "utf-8",
+                 meta: Mapping[str, Any] = _MISSING) -> None:
+        # one __dict__ for the nine fields, not one object.__setattr__ each (Mention does the same)
+        object.__setattr__(self, "__dict__", {
+            "doc_id": doc_id, "text": text, "title": title, "date": date, "url": url, "path": path,
+            "fmt": fmt, "encoding": encoding, "meta": {} if meta is _MISSING else meta})
 
     def to_json(self) -> dict:
         return {
@@ -67,9 +78,6 @@ class Document:
             path=data.get("path"), fmt=data.get("format", "text"),
             encoding=data.get("encoding", "utf-8"),
         )
-
-
-_MISSING: Any = object()  # Mention's info default: a new dict per mention
 
 
 @dataclass(frozen=True, init=False)
@@ -153,12 +161,14 @@ class Mention:
             record = {"doc_id": doc_id, "type": kind, "text": fields["text"], "span": [fields["start"], fields["end"]],
                       "name": fields["name"]}
         info = fields["info"]
-        if info:  # most infos hold scalars only: a plain copy (a C-level check, no call per value)
-            if _JSON_SCALARS.issuperset(map(type, info.values())):
-                record["info"] = dict(info)
+        if info:  # most infos hold scalars only: a plain copy (a loop is cheaper than map + issuperset)
+            scalars = _JSON_SCALARS
+            for value in info.values():
+                if type(value) not in scalars:
+                    record["info"] = {k: v if type(v) in scalars else _plain(v) for k, v in info.items()}
+                    break
             else:
-                scalars = _JSON_SCALARS
-                record["info"] = {k: v if type(v) in scalars else _plain(v) for k, v in info.items()}
+                record["info"] = {**info}
         return record
 
     @classmethod

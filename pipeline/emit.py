@@ -89,9 +89,25 @@ class DocResult:
     def from_records(cls, records: dict[str, Sequence[Any]], error_stage: str | None = None) -> DocResult:
         # bytes, as written: a pool worker encodes them, and bytes cross to the driver without the
         # UTF-8 round trip a str would take in pickle
-        lines = {name: b"\n".join([dumps_bytes(r) for r in items]) + b"\n" for name, items in records.items() if items}
-        counts = {name: len(items) for name, items in records.items() if items}
+        lines: dict[str, bytes] = {}
+        counts: dict[str, int] = {}
+        for name, items in records.items():
+            if items:
+                lines[name] = _jsonl_bytes(items)
+                counts[name] = len(items)
         return cls(lines, counts, error_stage)
+
+
+def _jsonl_bytes(records: Sequence[Any]) -> bytes:
+    """``dumps_bytes`` of each record, a line each: orjson called directly (a document has dozens
+    of records), ``dumps_bytes`` for all of them once orjson refuses one."""
+    try:
+        return b"\n".join([_orjson_dumps(r) for r in records]) + b"\n"
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return b"\n".join([dumps_bytes(r) for r in records]) + b"\n"
+
+
+_orjson_dumps = orjson.dumps
 
 
 @dataclass

@@ -208,47 +208,51 @@ def guess_script(text: str) -> str | None:
     Characters both sets hold (的, 是, 投) say nothing; None when the text has no telling CJK.
     """
     only_gb, only_big5 = _script_patterns()
+    # Most texts hold characters of one side only: then a search (no match list to build) answers
+    if only_big5.search(text) is None:
+        return "simplified" if only_gb.search(text) else None
+    if only_gb.search(text) is None:
+        return "traditional"
     simplified = len(only_gb.findall(text))
     traditional = len(only_big5.findall(text))
-    if simplified == traditional == 0:
-        return None
     return "traditional" if traditional > simplified else "simplified"
 
 
 @lru_cache(maxsize=1)
 def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
     """``_script_sets`` as character classes of ranges: counting matches is several times faster
-    than counting a text's characters and intersecting sets."""
-    from pipeline.recognize.re_compat import code_ranges
+    than counting a text's characters and intersecting sets. The ranges are written with the
+    characters themselves (CJK ideographs, nothing a class treats specially): re parses a
+    \\U escape several times slower, and there are thousands of ranges."""
+    return tuple(re.compile("[" + _literal_ranges(chars) + "]") for chars in _script_sets())
 
-    return tuple(re.compile("[" + code_ranges((ord(ch), ord(ch) + 1) for ch in sorted(chars)) + "]")
-                 for chars in _script_sets())
+
+def _literal_ranges(chars: frozenset[str]) -> str:
+    """``a-c`` for every run of consecutive code points of ``chars`` (a lone one as ``a-a``)."""
+    runs: list[list[int]] = []
+    for code in sorted(map(ord, chars)):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join([f"{chr(a)}-{chr(b)}" for a, b in runs])
+
+
+_CJK_BLOCK = "".join(map(chr, range(0x4E00, 0xA000)))  # U+4E00–U+9FFF, the unified ideographs
 
 
 @lru_cache(maxsize=1)
 def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
     """The CJK characters (U+4E00–U+9FFF) only GB2312 can encode, and those only Big5 can."""
-    sides: dict[str, set[str]] = {"s": set(), "t": set()}
-    for code in range(0x4E00, 0xA000):
-        side = _script_side(chr(code))
-        if side:
-            sides[side].add(chr(code))
-    return frozenset(sides["s"]), frozenset(sides["t"])
+    in_gb, in_big5 = _encodable("gb2312"), _encodable("big5")
+    return frozenset(in_gb - in_big5), frozenset(in_big5 - in_gb)
 
 
-def _script_side(ch: str) -> str:
-    in_gb = _encodable(ch, "gb2312")
-    in_big5 = _encodable(ch, "big5")
-    if in_gb and not in_big5:
-        return "s"
-    if in_big5 and not in_gb:
-        return "t"
-    return ""
+def _encodable(codec: str) -> set[str]:
+    """The characters of ``_CJK_BLOCK`` that ``codec`` can encode: the block is encoded once, what
+    the codec refuses as ``&#N;`` (a try per character would raise ~10,000 exceptions)."""
+    written = _CJK_BLOCK.encode(codec, errors="xmlcharrefreplace").decode(codec)
+    return set(_CJK_BLOCK).difference(map(chr, map(int, _CHAR_REFERENCE.findall(written))))
 
 
-def _encodable(ch: str, codec: str) -> bool:
-    try:
-        ch.encode(codec)
-    except UnicodeEncodeError:
-        return False
-    return True
+_CHAR_REFERENCE = re.compile(r"&#(\d+);")  # the block holds no "&": every one is a refused character

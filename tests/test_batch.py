@@ -287,3 +287,15 @@ def test_a_lone_surrogate_is_written_as_its_json_escape():
     line = DocResult.from_records({"facts": [{"t": "a\ud800b"}]}).lines["facts"]
     assert line == b'{"t":"a\\ud800b"}\n'
     assert json.loads(line) == {"t": "a\ud800b"}
+
+
+def test_records_orjson_refuses_are_written_as_dumps_bytes_writes_them():
+    """from_records calls orjson itself; a record it refuses (an int beyond 64 bits) sends the
+    whole list through dumps_bytes: the same bytes either way."""
+    from pipeline.emit import DocResult, dumps_bytes
+
+    plain, huge = {"doc_id": "a", "value": 1, "text": "甲"}, {"doc_id": "a", "value": 2 ** 70}
+    result = DocResult.from_records({"mentions": [plain, huge], "facts": [], "documents": [plain]})
+    assert result.lines == {"mentions": dumps_bytes(plain) + b"\n" + dumps_bytes(huge) + b"\n",
+                            "documents": dumps_bytes(plain) + b"\n"}
+    assert result.counts == {"mentions": 2, "documents": 1}

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -272,6 +273,27 @@ def test_nfc_and_full_width_punctuation_kept():
     assert doc.text == "\u00e9 甲公司（Meta）：投资１００亿！"
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("甲乙 \n\t\r\x00\x07\x0b\x0c\x1f\x7f\x85\x9f\u00ad\u180e\u200b\u200d"
+                                        "\u202a\u2028\u2029\u2060\u2066\ufeffe\u0301"), max_size=40))
+def test_normalise_text_is_its_two_substitutions_and_nfc(raw):
+    """normalise_text skips the substitutions when a text has nothing they change: same result."""
+    from pipeline import ingest_meta
+
+    full = unicodedata.normalize("NFC", ingest_meta._INVISIBLE.sub("", ingest_meta._LINE_BREAKS.sub("\n", raw)))
+    assert ingest_meta.normalise_text(raw) == full
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["版权所有", "版權聲明", "未经授权", "不得转载", "不得轉載", "转载请注明", "轉載請註明",
+                                 "All rights reserved", "ALL RIGHTſ RESERVED", "Copyright 2025", "copyright (c)",
+                                 "版", "权", "不", "得", "注", "明", "甲公司", " ", "©"]), max_size=6).map("".join))
+def test_a_line_without_a_footer_mark_is_no_footer(line):
+    from pipeline import ingest_meta
+
+    assert ingest_meta._may_be_footer(line) or not ingest_meta._FOOTER.search(line)
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
 def test_any_text_gives_clean_lines(raw):
@@ -320,10 +342,31 @@ def test_bom_less_utf16_and_script_guess():
     ("資本支出", "traditional"),
     ("资本支出與資本開支", "traditional"),        # more Big5-only characters than GB2312-only
     ("资本支出与资本开支，資本", "simplified"),
+    ("资本資", "simplified"),                     # a tie is simplified
+    ("Capex 資本", "traditional"),
     ("", None),
 ])
 def test_script_guess_counts_characters_only_one_side_can_encode(text, script):
     assert guess_script(text) == script
+
+
+def test_script_tables_hold_what_only_one_codec_encodes():
+    """The tables come from one encode of the block per codec: the same as trying each character."""
+    from pipeline.encoding import _script_patterns, _script_sets
+
+    def encodable(ch, codec):
+        try:
+            ch.encode(codec)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    block = [chr(code) for code in range(0x4E00, 0xA000)]
+    only_gb = {ch for ch in block if encodable(ch, "gb2312") and not encodable(ch, "big5")}
+    only_big5 = {ch for ch in block if encodable(ch, "big5") and not encodable(ch, "gb2312")}
+    assert _script_sets() == (only_gb, only_big5)
+    text = "".join(block) + "abc，。-]^\\"
+    assert [set(pattern.findall(text)) for pattern in _script_patterns()] == [only_gb, only_big5]
 
 
 # --- read errors and limits ---------------------------------------------------------------------

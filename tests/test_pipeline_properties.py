@@ -115,3 +115,38 @@ def test_mention_init_takes_exactly_the_dataclass_fields():
     assert params == [f.name for f in dataclasses.fields(Mention)]
     mention = Mention(type="money", text="1亿元", start=0, end=3)
     assert mention.info == {} and mention.info is not Mention(type="money", text="x", start=0, end=1).info
+
+
+def test_document_init_takes_exactly_the_dataclass_fields():
+    """Document writes its own __init__ too (one per article): the same fields, defaults and checks."""
+    import dataclasses
+    import inspect
+
+    from pipeline.document import Document
+
+    signature = inspect.signature(Document.__init__)
+    assert list(signature.parameters)[1:] == [f.name for f in dataclasses.fields(Document)]
+    for f in dataclasses.fields(Document):
+        if f.default is not dataclasses.MISSING:
+            assert signature.parameters[f.name].default == f.default
+    document = Document("a", "正文", date=dt.date(2025, 1, 1))
+    assert (document.title, document.fmt, document.encoding, document.meta) == (None, "text", "utf-8", {})
+    assert document.meta is not Document("a", "正文").meta
+    assert dataclasses.replace(document, text="别的") == Document("a", "别的", date=dt.date(2025, 1, 1))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        document.text = "x"
+
+
+def test_mention_info_is_copied_and_made_plain():
+    from decimal import Decimal
+
+    from pipeline.document import Mention
+
+    scalars = {"alias": "谷歌", "relative": True, "restates": 2, "anchor": None}
+    mention = Mention(type="company", text="谷歌", start=0, end=2, name="Alphabet", info=scalars)
+    record = mention.to_json("d")
+    assert record["info"] == scalars and record["info"] is not scalars
+    nested = {"members": ("Meta", "Alphabet"), "share": Decimal("0.25"), "total": Decimal("1E+9"), "flag": False}
+    record = Mention(type="company", text="谷歌", start=0, end=2, info=nested).to_json("d")
+    assert record["info"] == {"members": ["Meta", "Alphabet"], "share": 0.25, "total": 1000000000, "flag": False}
+    assert json.dumps(record["info"])  # plain JSON types only

@@ -252,11 +252,14 @@ def task_results(task: Task, limits: Limits, skip: Collection[int] = (),
 
 def warm_up() -> None:
     """Load the pipeline (once per process) and run it once, so a worker's first document is not
-    charged with loading dictionaries (and does not run into the timeout)."""
+    charged with loading dictionaries (and does not run into the timeout). The document is built
+    as a file's or a feed line's is: ingest has tables of its own (guess_script's)."""
     import pipeline
+    from pipeline.ingest_document import build_document
 
     pipeline.load()
-    pipeline.extract("微软今年资本支出800亿美元。", date="2025-01-01")
+    pipeline.run_document(build_document("微软今年资本支出800亿美元。", "warm-up", path=None,
+                                         overrides={"date": "2025-01-01"}))
     # The loaded pipeline (dictionaries, patterns, spaCy vocab) is ~100k long-lived objects that
     # every full garbage collection would walk again (50-100 ms each; the first comes within the
     # first thousand documents); moved out of the collector's generations, a full collection only
