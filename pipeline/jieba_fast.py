@@ -23,6 +23,10 @@ from collections.abc import Callable, Iterable, Sequence
 _LATIN = r"a-zA-Z0-9+#&._%\-"
 # jieba.re_han_default: the blocks jieba cuts with its dictionary; everything else is split below.
 _BLOCK = re.compile(f"([\u4E00-\u9FD5{_LATIN}]+)")
+# One block (the usual call), its first Latin-class character as group 1 (none: all Han, and
+# rjieba's words need no repair): what ``cut`` and ``_cut_block`` would find in two scans.
+# Possessive: a text that is not one block fails without trying shorter Han prefixes.
+_ONE_BLOCK = re.compile(f"[\u4E00-\u9FD5]*+([{_LATIN}])?+[\u4E00-\u9FD5{_LATIN}]*+")
 # jieba.re_skip_default: inside the other text, line breaks and spaces are words, other characters one each.
 _SPACE = re.compile(r"(\r\n|\s)")
 _LATIN_RUN = re.compile(f"[{_LATIN}]+")
@@ -74,8 +78,9 @@ class JiebaCutter:
         self._exact = None
 
     def cut(self, text: str) -> list[str]:
-        if _BLOCK.fullmatch(text):  # the usual call: one region of jieba's characters
-            return self._cut_block(text)
+        one_block = _ONE_BLOCK.fullmatch(text)
+        if one_block is not None and text:
+            return self._fast.cut(text, True) if one_block.start(1) < 0 else self._cut_latin_block(text)
         words: list[str] = []
         for block in _BLOCK.split(text):
             if not block:
@@ -93,6 +98,9 @@ class JiebaCutter:
     def _cut_block(self, block: str) -> list[str]:
         if _HAS_LATIN.search(block) is None:  # all Han (most blocks): no ``_unsafe`` word, nothing to repair
             return self._fast.cut(block, True)
+        return self._cut_latin_block(block)
+
+    def _cut_latin_block(self, block: str) -> list[str]:
         if self._unsafe is None or self._unsafe.search(block) is None:
             words = self._fast.cut(block, True)
             if self._latin_runs_kept(words):

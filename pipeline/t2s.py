@@ -18,6 +18,10 @@ import functools
 import re
 from collections.abc import Callable
 
+import numpy
+
+from pipeline.lexicon import trie_alternation
+
 
 class PhraseThenCharConverter:
     """One OpenCC dictionary group: phrases (longest occurrence first), then single characters."""
@@ -27,25 +31,30 @@ class PhraseThenCharConverter:
         self.phrases = first
         self.lengths = sorted({len(key) for key in first}, reverse=True)
         self.phrase_starts = frozenset(key[0] for key in first)
+        self.any_phrase_start = _AnyOf(self.phrase_starts)
         # OpenCC never converts its separators, so the table leaves them alone: then a text with
         # no phrase in it converts with one ``translate`` of the whole, without splitting
         self.table = str.maketrans({key: value.split(" ")[0] for key, value in characters.items()
                                     if not separators.fullmatch(key)})
+        self.translate = _code_point_table(self.table) or (lambda text: text.translate(self.table))
         self.separators = separators
-        # stdlib re: it searches a plain alternation of literals several times faster than regex
-        self.any_phrase = re.compile("|".join(re.escape(key) for key in sorted(first, key=len, reverse=True)))
+        # stdlib re: it searches an alternation of literals several times faster than regex; as a
+        # trie (乾(?:隆|燥)…) it tries a place a character at a time, not phrase by phrase
+        self.any_phrase = re.compile(trie_alternation(list(first)))
         # the characters the table changes. A text with none of them changes only where a phrase of
         # characters the table keeps has a value of its own (反覆 → 反复), and each such phrase holds
         # one of a few characters (覆, 瞭, 藉…): a text with none of those either is already
-        # Simplified, found with one set check (most Simplified text holds phrase starts: 示, 上, 金)
+        # Simplified, found with one class search (most Simplified text holds phrase starts: 示, 上, 金)
         self.converting = frozenset(k for k, v in characters.items() if v.split(" ")[0] != k)
         self.unchanged_unless = self.converting | _kept_but_rephrased(first, self.converting)
+        self.may_change = _AnyOf(self.unchanged_unless)
+        self.any_converting = _AnyOf(self.converting)
 
     def convert(self, text: str) -> str:
-        if self.unchanged_unless.isdisjoint(text):
+        if not self.may_change(text):
             return text
         if not self.any_phrase.search(text):
-            return text if self.converting.isdisjoint(text) else text.translate(self.table)
+            return self.translate(text) if self.any_converting(text) else text
         pieces = self.separators.split(text)
         for i in range(0, len(pieces), 2):  # odd items are the separators themselves
             if pieces[i]:
@@ -53,11 +62,11 @@ class PhraseThenCharConverter:
         return "".join(pieces)
 
     def _piece(self, piece: str) -> str:
-        if self.phrase_starts.isdisjoint(piece):
-            return piece.translate(self.table)
+        if not self.any_phrase_start(piece):
+            return self.translate(piece)
         found = self._occurrences(piece)
         if not found:
-            return piece.translate(self.table)
+            return self.translate(piece)
         return self._solve(piece, 0, len(piece), found)
 
     def _occurrences(self, piece: str) -> list[tuple[int, int, int]]:
@@ -76,7 +85,43 @@ class PhraseThenCharConverter:
             if lo <= start and end <= hi:
                 return (self._solve(piece, lo, start, found) + self.phrases[piece[start:end]]
                         + self._solve(piece, end, hi, found))
-        return piece[lo:hi].translate(self.table)
+        return self.translate(piece[lo:hi])
+
+
+class _AnyOf:
+    """Whether a text holds one of ``chars``, by a character-class search: re tests a character
+    against a class in a few instructions, where a set's ``isdisjoint`` makes and hashes a string
+    for every character of the text. re would test each character beyond U+FFFF in the class one
+    by one, for every character of the text, so the class has them all and a set checks the few
+    found."""
+
+    def __init__(self, chars: frozenset[str]) -> None:
+        self.astral = frozenset(char for char in chars if char > "\uffff")
+        self.pattern = re.compile("[{}{}]".format("".join(map(re.escape, sorted(chars - self.astral))),
+                                                 "\U00010000-\U0010ffff" if self.astral else ""))
+
+    def __call__(self, text: str) -> bool:
+        found = self.pattern.search(text)
+        while found is not None and found[0] > "\uffff" and found[0] not in self.astral:
+            found = self.pattern.search(text, found.end())
+        return found is not None
+
+
+def _code_point_table(table: dict[int, str]) -> Callable[[str], str] | None:
+    """``str.translate`` with ``table`` (one character to one character) as a lookup in an array of
+    every code point (4 MB): translate looks each character up in the dict and pays a KeyError for
+    every one the table lacks (most of them), some 500 instructions a character; this pays a few. None
+    where a value is not one character. ``surrogatepass``: a lone surrogate passes unchanged, as
+    translate passes it."""
+    if any(len(value) != 1 for value in table.values()):
+        return None
+    codes = numpy.arange(0x110000, dtype=numpy.uint32)
+    codes[list(table)] = [ord(value) for value in table.values()]
+
+    def translate(text: str) -> str:
+        points = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+        return codes[points].tobytes().decode("utf-32-le", "surrogatepass")
+    return translate
 
 
 def _kept_but_rephrased(phrases: dict[str, str], converting: frozenset[str]) -> frozenset[str]:

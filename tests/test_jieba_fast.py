@@ -30,6 +30,10 @@ def python_jieba(text: str) -> list[str]:
     "今年 资本支出\r\n 800 亿美元\t（约）",  # spaces, line breaks, punctuation between blocks
     "",
     "。。。",
+    "资本支出",                         # all Han: rjieba's words as they are
+    "资本支出300亿",                    # one block with Latin-class characters
+    "〇〇资本支出",                     # Han outside jieba's block class: split into blocks first
+    "资本支出" * 40 + "〇",             # a long block before a character outside it
 ])
 def test_cut_equals_python_jieba(text):
     assert cutter().cut(text) == python_jieba(text)

@@ -29,6 +29,8 @@ def _jieba_words(sentence: str) -> list[str]:
     ("公司表示资本支出将保持稳定。", False),                # capex term, no number
     ("资本支出计划于2025年启动。", False),                  # capex term and a number, no amount or change
     ("公司今年cApEx约300亿美元。", True),                   # Latin capex terms in any case
+    ("公司今年5g网络投资约300亿美元。", True),              # a cased term starting with a digit
+    ("公司今年CAPEX约300亿美元。", True),
     ("资本开支较去年增长30%。", True),                     # a change
     ("股价今年上涨了30%，市场反应热烈。", False),           # a number, no capex term
     ("分析师认为前景乐观。", False),
@@ -101,3 +103,37 @@ def test_no_finance_or_capex_term_holds_a_chunk_terminator():
     capex = load_data("capex_terms.yaml")
     terms = [*load_data("finance_terms.yaml")["terms"], *capex["strong_triggers"], *capex["capex_objects"]]
     assert not [term for term in terms if regex.search(r"[。！？!?；;\n]", term)]
+
+
+def test_the_two_screen_patterns_find_what_one_case_blind_pattern_finds():
+    import random
+    import re
+
+    from pipeline.lexicon import load_data
+    from pipeline.recognize.re_compat import literal_words
+    from pipeline.segment import _has_cased, screen_patterns
+
+    capex = load_data("capex_terms.yaml")
+    words = [*capex["strong_triggers"], *capex["capex_objects"]]
+    one = re.compile(literal_words(words, ignore_case=True))
+    caseless, cased = screen_patterns()
+    pool = [*words, *(w.swapcase() for w in words), *(w[:-1] for w in words), "K", "ı", "İ", "ſ", "x", "。", "1"]
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 4)))
+        two = bool(caseless.search(text)) or bool(cased and _has_cased(text) and cased.search(text))
+        assert two == bool(one.search(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    "资本支出300亿美元。资本支出300亿美元。", "NOUN ADJ capex 资本开支 100亿元", "IS_ALPHA。ORTH  x", "",
+])
+def test_words_the_vocab_knows_make_the_tokens_their_strings_make(nlp, text):
+    """Known words go into the Doc as hashes: the same lexemes as the strings give (spaCy's own
+    symbols, NOUN or ORTH, have ids that are not their strings' hashes)."""
+    from spacy.tokens import Doc
+
+    first, again = nlp.make_doc(text), nlp.make_doc(text)  # the second time every word is known
+    plain = Doc(nlp.vocab, [t.text for t in first], [bool(t.whitespace_) for t in first])
+    for doc in (first, again):
+        assert [(t.text, t.orth, t.whitespace_) for t in doc] == [(t.text, t.orth, t.whitespace_) for t in plain]

@@ -15,6 +15,7 @@ REFERENCE = opencc.OpenCC("t2s")
     "龍鍾龍鍾龍", "資本開支（新台幣）、廠房與設備；", "Apple 與 Meta 的資料中心",
     "一、二、三\n\n第四段。", "乾隆年間乾燥的天氣", "著作與著名", "簡體字没有变化",
     "他反覆思量后决定", "一目瞭然的数据", "答覆：没有", "藉此机会",
+    "\U00027b79", "𠮷台灣", "台灣\U00027b79電", "\ud800台積電", "𠮷 simplified 简体",  # beyond U+FFFF, a lone surrogate
 ])
 def test_examples_convert_like_opencc(text):
     assert to_simplified(text) == REFERENCE.convert(text)
@@ -55,3 +56,15 @@ def test_sample_articles_convert_like_opencc():
     for path in sorted(Path(__file__).resolve().parents[1].joinpath("samples").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert to_simplified(text) == REFERENCE.convert(text), path.name
+
+
+def test_the_character_checks_find_what_set_checks_find():
+    converter = _converter().__self__
+    pool = sorted(converter.unchanged_unless)[::97] + ["𠮷", "\U00027b79", "a", "台", "简", "\ud800"]
+    pool += [c for c in converter.unchanged_unless if c > "\uffff"][:5]
+    rng = random.Random(5)
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 6)))
+        assert converter.may_change(text) == (not converter.unchanged_unless.isdisjoint(text)), text
+        assert converter.any_converting(text) == (not converter.converting.isdisjoint(text)), text
+        assert converter.translate(text) == text.translate(converter.table), text
