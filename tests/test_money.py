@@ -11,8 +11,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from pipeline.recognize.base import DOC_EXTENSIONS, doc_extension, set_doc_extension
 from pipeline.recognize.money import MoneyRecognizer, find_money, make_money_recognizer
 
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "money.yaml").read_text(encoding="utf-8"))
 
 
@@ -87,6 +89,24 @@ def test_component_on_a_bare_doc():
     assert [span.text for span in doc.spans["money"]] == ["10亿美元"]
 
 
+def test_doc_extension_reads_and_writes_what_doc_underscore_does():
+    doc = Doc(Vocab(), words=["投资"], spaces=[False])
+    for name, default in DOC_EXTENSIONS.items():  # unset: the registered default (None) either way
+        assert doc_extension(doc, name) is default is getattr(doc._, name)
+    doc._.locale_currency = "TWD"
+    set_doc_extension(doc, "rejected", [{"type": "money"}])
+    assert doc_extension(doc, "locale_currency") == "TWD"
+    assert doc._.rejected == [{"type": "money"}]
+
+
+def test_component_keeps_earlier_rejections():
+    text = "投资10亿美元，另有1000000000000亿元"
+    doc = Doc(Vocab(), words=list(text), spaces=[False] * len(text))
+    doc._.rejected = [{"type": "percent"}]
+    doc = MoneyRecognizer()(doc)
+    assert [r["type"] for r in doc._.rejected] == ["percent", "money"]
+
+
 def test_component_uses_doc_locale(nlp):
     nlp.add_pipe("capex_money")
     doc = nlp.make_doc("資本支出為新台幣300億元，另有50億元。")
@@ -112,3 +132,21 @@ def test_factory_function_directly(nlp):
     component = make_money_recognizer(nlp, "m", None)
     doc = component(nlp("投资10亿美元"))
     assert doc._.mentions[0].value == Decimal(1000000000)
+
+
+def test_single_amount_pattern_reads_the_first_amount_alone():
+    """_SINGLE (a range's first amount re-read alone) numbers its groups as _PATTERN does and, where
+    _PATTERN matches, matches what _PATTERN matches with its range part left out."""
+    from pipeline.recognize import money
+
+    assert money._SINGLE.groupindex == money._PATTERN.groupindex
+    assert money._SINGLE.groups == money._PATTERN.groups
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(SAMPLES.iterdir()) if path.is_file()]
+    texts += ["100亿元至100亿元", "300亿至350亿美元", "约1兆2724億新台幣左右", "US$2.5 billion-3 billion"]
+    tail = money._G["tail"]
+    for text in texts:
+        for match in money._PATTERN.finditer(text):
+            single = money._SINGLE.match(text, match.start())
+            assert single is not None and single.group(tail) is None
+            if match.group(tail) is None:
+                assert (single.span(), single.groups()) == (match.span(), match.groups())
