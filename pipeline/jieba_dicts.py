@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import logging
 import re
 from pathlib import Path
@@ -35,14 +36,18 @@ def new_tokenizer():
     return tokenizer
 
 
-def _dictionary_text() -> str:
+def _dictionary_bytes() -> bytes:
     """jieba's default dictionary (``jieba/dict.txt``, what ``jieba.Tokenizer().get_dict_file()``
     opens), found without importing jieba: its import loads pkg_resources, a tenth of a second
     or more of every worker's start, and the pipeline needs python jieba only for rare blocks."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("jieba's dictionary: expected the jieba package to be installed, found none")
-    return Path(spec.origin).with_name("dict.txt").read_bytes().decode("utf-8")
+    return Path(spec.origin).with_name("dict.txt").read_bytes()
+
+
+def _dictionary_text() -> str:
+    return _dictionary_bytes().decode("utf-8")
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,6 +61,37 @@ def word_tags() -> dict[str, str]:
     if len(fields) == 3 * (text.count("\n") + (not text.endswith("\n"))):
         return dict(zip(fields[0::3], fields[2::3]))
     return dict(_TAG_LINE.findall(text))
+
+
+@functools.lru_cache(maxsize=4)
+def words_tagged(*prefix_groups: tuple[str, ...]) -> tuple[frozenset[bytes], ...]:
+    """For each group of tag prefixes, the words (UTF-8 encoded, as ``utf8_key`` makes a word)
+    whose ``word_tags`` tag starts with one of them. Read from the dictionary's bytes once for all
+    groups and kept without their tags: about two thirds of the time ``word_tags`` takes, for a
+    worker whose rules only ask these questions. jieba's dict.txt lists a word twice only with
+    one tag (B超), so a word's lines agree on the answers (tests/test_jieba_dicts.py compares
+    every word with ``word_tags``)."""
+    data = _dictionary_bytes()
+    fields = data.split()
+    # every line "word freq tag" (see word_tags; a word with a non-ASCII space in it would not
+    # split here as str.split splits it, so it is only the fields' count that is checked)
+    if len(fields) != 3 * (data.count(b"\n") + (not data.endswith(b"\n"))):
+        table = word_tags()
+        return tuple(frozenset(utf8_key(w) for w, tag in table.items() if tag.startswith(prefixes))
+                     for prefixes in prefix_groups)
+    words, tags = fields[0::3], fields[2::3]
+    del fields
+    kinds = {tag: tag.decode("utf-8") for tag in set(tags)}
+    found = []
+    for prefixes in prefix_groups:
+        wanted = {tag for tag, name in kinds.items() if name.startswith(prefixes)}
+        found.append(frozenset(itertools.compress(words, map(wanted.__contains__, tags))))
+    return tuple(found)
+
+
+def utf8_key(word: str) -> bytes:
+    """``word`` as ``words_tagged`` holds words (a lone surrogate kept: it matches no word)."""
+    return word.encode("utf-8", "surrogatepass")
 
 
 def latin_words() -> list[str]:

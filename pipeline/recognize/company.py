@@ -18,12 +18,11 @@ from spacy.tokens import Doc
 
 from pipeline.company_table import Company, load_company_table
 from pipeline.document import Mention
-from pipeline.jieba_dicts import word_tags
 from pipeline.recognize import company_aliases as A
 from pipeline.recognize import company_rules as R
 from pipeline.recognize.base import add_mentions
 from pipeline.recognize.company_groups import find_groups
-from pipeline.recognize.company_unknown import find_unknown_names
+from pipeline.recognize.company_unknown import find_unknown_names, load_word_classes
 
 if not Doc.has_extension("groups"):
     Doc.set_extension("groups", default=None)
@@ -37,6 +36,21 @@ _DATELINE = regex.compile(r"^[^\n。，,；;]{0,20}?\d{1,2}日(?:电|電|讯|訊
 _CREDIT = regex.compile(r"^[）)]")
 _SENTENCE_MARK = regex.compile(r"[。，,！？；]|[称稱说說报道報導指出表示]")
 _BYLINE_LEAD = regex.compile(r"[\s（(【\[「“\"]*(?:记者|記者)?[\s\p{Han}]{0,4}")
+
+
+_PREFIXES = frozenset(R.COUNTRY_PREFIXES)
+_PREFIX_LENGTHS = sorted({len(prefix) for prefix in R.COUNTRY_PREFIXES}, reverse=True)
+
+
+def _country_prefix_before(text: str, start: int) -> int | None:
+    """Where ``R.COUNTRY_PREFIX_BEFORE.search(text, max(0, start - 6), start)`` finds a prefix
+    (None: nowhere), by a lookup per prefix length, longest (leftmost) first, not a regex call:
+    the prefix ends at ``start``, or before a newline ending the window (where $ also matches)."""
+    end = start - 1 if text[start - 1:start] == "\n" else start
+    for length in _PREFIX_LENGTHS:
+        if end - length >= max(0, start - 6) and text[end - length:end] in _PREFIXES:
+            return end - length
+    return None
 
 
 def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
@@ -77,11 +91,9 @@ def _alias_mentions(text: str, blocked: A.MaskedSpans) -> list[Mention]:
                 text[mentions[-1].end:start] in ("母公司", "的母公司"):
             start = mentions.pop().start
         else:
-            prefix = R.COUNTRY_PREFIX_BEFORE.search(text, max(0, start - 6), start) \
-                if text[start - 1:start] in _PREFIX_LAST else None
-            if prefix:
-                if cuts.is_boundary(prefix.start()):
-                    start = prefix.start()
+            prefix = _country_prefix_before(text, start) if text[start - 1:start] in _PREFIX_LAST else None
+            if prefix is not None and cuts.is_boundary(prefix):
+                start = prefix
         suffix = R.FORM_SUFFIX.match(text, end) if text[end:end + 1] in R.FORM_SUFFIX_FIRSTS else None
         if suffix and not R.FORM_SUFFIX.search(surface) and not _continues_word(text, suffix.end()):
             end = suffix.end()
@@ -197,7 +209,7 @@ class CompanyRecognizer:
     def __init__(self, nlp: Language, name: str = "capex_company") -> None:
         self.name = name
         load_company_table()
-        word_tags()  # jieba's word tags (the unknown-name rules read them): loaded now, not by a first document
+        load_word_classes()  # jieba's word tags the unknown-name rules ask about: loaded now
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = find_companies(doc.text)

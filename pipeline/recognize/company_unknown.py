@@ -3,12 +3,13 @@ name in a company context (投资公司DigitalBridge), a bare name between a des
 (厂商沪硅产业日前公告) and a CJK name with a company ending (…集团, …股份有限公司)."""
 from __future__ import annotations
 
+import functools
 import re
 
 import regex
 
 from pipeline.document import Mention
-from pipeline.jieba_dicts import word_tags
+from pipeline.jieba_dicts import utf8_key, words_tagged
 from pipeline.recognize import company_aliases as A
 from pipeline.recognize import company_rules as R
 from pipeline.recognize.re_compat import re_dialect
@@ -36,7 +37,7 @@ def find_unknown_names(text: str, taken: A.Covered, blocked: A.MaskedSpans) -> l
         found.append(taken.add(A.company_mention(text, start, end, name, rule=rule)))
 
     # (a) a name followed by a stock code: 欣興（3037）
-    for m in R.STOCK_CODE.finditer(text):
+    for m in _stock_codes(text):
         run = _RUN_BEFORE_CODE.search(text[max(0, m.start() - 16):m.start()])
         if not run:
             continue
@@ -53,7 +54,7 @@ def find_unknown_names(text: str, taken: A.Covered, blocked: A.MaskedSpans) -> l
     for m in R.DESCRIBED_NAME.finditer(stext if len(stext) == len(text) else text):
         name = m.group("name")
         if R.name_part_ok(name) and not any(w in name for w in R.ROLE_WORDS) and all(
-                not _tag(w).startswith(_STOP_TAGS) for _, _, w in R.token_spans(name)):
+                not _is_stop_word(w) for _, _, w in R.token_spans(name)):
             add(m.start("name"), m.end("name"), R.simplified(text[m.start("name"):m.end("name")]), "described")
     # (c) a CJK name with a company ending: …集团, …股份有限公司, …证券
     for start, end, name in _suffix_names(text, taken.marks):
@@ -61,15 +62,43 @@ def find_unknown_names(text: str, taken: A.Covered, blocked: A.MaskedSpans) -> l
     return found
 
 
+def _stock_codes(text: str):
+    """``R.STOCK_CODE.finditer(text)``, tried only at its opening brackets (a text has one or two):
+    a code holds no other one, so the matches are the same."""
+    for at in A.places_of(text, _CODE_OPENS):
+        m = R.STOCK_CODE.match(text, at)
+        if m:
+            yield m
+
+
+_CODE_OPENS = ("（", "(")  # what R.STOCK_CODE starts with
+
+
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "x", "eng")
 _WEAK_NAME_TAGS = ("nr", "nt", "nz", "j")
 _STOP_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "t", "a", "y", "e", "o", "w", "z", "b")
 
 
-def _tag(word: str) -> str:
-    if word in A.alias_forms():
-        return "nt"
-    return word_tags().get(word, "x")
+# What the rules ask of a word's jieba tag (posseg's; a table alias's is nt, a word the
+# dictionary lacks x): whether it starts with a stop tag, or with a weak name tag.
+def _is_stop_word(word: str) -> bool:
+    return word not in A.alias_forms() and utf8_key(word) in _word_classes()[0]
+
+
+def _is_weak_name(word: str) -> bool:
+    return word in A.alias_forms() or utf8_key(word) in _word_classes()[1]
+
+
+# the dictionary's words with a stop tag, then those with a weak name tag: read once, and asked
+# for with no tuple of tags to hash for each word
+@functools.lru_cache(maxsize=1)
+def _word_classes() -> tuple[frozenset[bytes], ...]:
+    return words_tagged(_STOP_TAGS, _WEAK_NAME_TAGS)
+
+
+def load_word_classes() -> None:
+    """Read the dictionary's words of both kinds now, not for a first document."""
+    _word_classes()
 
 
 def _suffix_names(text: str, taken: bytearray):
@@ -133,7 +162,7 @@ def _name_before(text: str, tokens: list[tuple[int, int, str]], i: int,
     while j >= 0 and length < 6:
         ps, pe, pw = tokens[j]
         if not _NAME_WORD.fullmatch(pw) or pw in R.LEFT_STOPS or pw in R.DESCRIPTORS \
-                or _tag(pw).startswith(_STOP_TAGS):
+                or _is_stop_word(pw):
             break
         if length + len(pw) > 8:
             break
@@ -149,7 +178,7 @@ def _name_before(text: str, tokens: list[tuple[int, int, str]], i: int,
         return None
     if not strong and parts[-1] in R.GENERIC_WORDS:  # name_part_ok: parts is not empty
         return None
-    if not strong and (len(name_part) > 4 or not any(_tag(p).startswith(_WEAK_NAME_TAGS) for p in parts)):
+    if not strong and (len(name_part) > 4 or not any(_is_weak_name(p) for p in parts)):
         return None
     name_start = e - len(suffix) - len(name_part)
     if name_start < begin:
