@@ -17,6 +17,8 @@ import logging
 import re
 from pathlib import Path
 
+from pipeline.disk_cache import cached
+
 # One "word frequency tag" line of jieba's dict.txt (posseg reads the same three fields); stdlib
 # re reads the 349,000 lines in about half the time the regex module takes.
 _TAG_LINE = re.compile(r"^[ \t]*(\S+) \S+ (\S+)[ \t\r]*$", re.MULTILINE)
@@ -36,14 +38,18 @@ def new_tokenizer():
     return tokenizer
 
 
-def _dictionary_bytes() -> bytes:
+def _dictionary_path() -> Path:
     """jieba's default dictionary (``jieba/dict.txt``, what ``jieba.Tokenizer().get_dict_file()``
     opens), found without importing jieba: its import loads pkg_resources, a tenth of a second
     or more of every worker's start, and the pipeline needs python jieba only for rare blocks."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("jieba's dictionary: expected the jieba package to be installed, found none")
-    return Path(spec.origin).with_name("dict.txt").read_bytes()
+    return Path(spec.origin).with_name("dict.txt")
+
+
+def _dictionary_bytes() -> bytes:
+    return _dictionary_path().read_bytes()
 
 
 def _dictionary_text() -> str:
@@ -70,14 +76,21 @@ def words_tagged(*prefix_groups: tuple[str, ...]) -> tuple[frozenset[bytes], ...
     groups and kept without their tags: about two thirds of the time ``word_tags`` takes, for a
     worker whose rules only ask these questions. jieba's dict.txt lists a word twice only with
     one tag (B超), so a word's lines agree on the answers (tests/test_jieba_dicts.py compares
-    every word with ``word_tags``)."""
+    every word with ``word_tags``). Kept between processes (pipeline.disk_cache) as lists (marshal
+    writes a set sorted, ~0.5 s for these): a worker reads them back in a third of the time."""
+    what = "jieba-words-tagged-v1-" + "_".join("+".join(group) for group in prefix_groups)
+    lists = cached(what, _dictionary_path(), lambda: _read_words_tagged(prefix_groups), tuple)
+    return tuple(map(frozenset, lists))
+
+
+def _read_words_tagged(prefix_groups: tuple[tuple[str, ...], ...]) -> tuple[list[bytes], ...]:
     data = _dictionary_bytes()
     fields = data.split()
     # every line "word freq tag" (see word_tags; a word with a non-ASCII space in it would not
     # split here as str.split splits it, so it is only the fields' count that is checked)
     if len(fields) != 3 * (data.count(b"\n") + (not data.endswith(b"\n"))):
         table = word_tags()
-        return tuple(frozenset(utf8_key(w) for w, tag in table.items() if tag.startswith(prefixes))
+        return tuple([utf8_key(w) for w, tag in table.items() if tag.startswith(prefixes)]
                      for prefixes in prefix_groups)
     words, tags = fields[0::3], fields[2::3]
     del fields
@@ -85,7 +98,7 @@ def words_tagged(*prefix_groups: tuple[str, ...]) -> tuple[frozenset[bytes], ...
     found = []
     for prefixes in prefix_groups:
         wanted = {tag for tag, name in kinds.items() if name.startswith(prefixes)}
-        found.append(frozenset(itertools.compress(words, map(wanted.__contains__, tags))))
+        found.append(list(itertools.compress(words, map(wanted.__contains__, tags))))
     return tuple(found)
 
 
@@ -96,5 +109,7 @@ def utf8_key(word: str) -> bytes:
 
 def latin_words() -> list[str]:
     """The words of jieba's default dictionary that have a Latin letter, a digit or one of
-    ``+#&._%-`` (what :class:`pipeline.jieba_fast.JiebaCutter` must know about)."""
-    return _LATIN_WORD_LINE.findall(_dictionary_text())
+    ``+#&._%-`` (what :class:`pipeline.jieba_fast.JiebaCutter` must know about): some 70 words,
+    found by a pass over the whole dictionary, so kept between processes (pipeline.disk_cache)."""
+    return cached("jieba-latin-words-v1", _dictionary_path(),
+                  lambda: _LATIN_WORD_LINE.findall(_dictionary_text()), list)
