@@ -221,21 +221,11 @@ def guess_script(text: str) -> str | None:
 @lru_cache(maxsize=1)
 def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
     """``_script_sets`` as character classes of ranges: counting matches is several times faster
-    than counting a text's characters and intersecting sets. The ranges are written with the
-    characters themselves (CJK ideographs, nothing a class treats specially): re parses a
-    \\U escape several times slower, and there are thousands of ranges."""
-    return tuple(re.compile("[" + _literal_ranges(chars) + "]") for chars in _script_sets())
+    than counting a text's characters and intersecting sets."""
+    from pipeline.recognize.re_compat import code_ranges
 
-
-def _literal_ranges(chars: frozenset[str]) -> str:
-    """``a-c`` for every run of consecutive code points of ``chars`` (a lone one as ``a-a``)."""
-    runs: list[list[int]] = []
-    for code in sorted(map(ord, chars)):
-        if runs and runs[-1][1] == code - 1:
-            runs[-1][1] = code
-        else:
-            runs.append([code, code])
-    return "".join([f"{chr(a)}-{chr(b)}" for a, b in runs])
+    return tuple(re.compile("[" + code_ranges((ord(ch), ord(ch) + 1) for ch in sorted(chars)) + "]")
+                 for chars in _script_sets())
 
 
 _CJK_BLOCK = "".join(map(chr, range(0x4E00, 0xA000)))  # U+4E00–U+9FFF, the unified ideographs

@@ -6,7 +6,7 @@ import pytest
 import regex
 
 from pipeline.recognize import money, percent, period_rules
-from pipeline.recognize.re_compat import ignoring_case, literal_words, not_after, re_dialect
+from pipeline.recognize.re_compat import code_ranges, ignoring_case, literal_words, not_after, re_dialect
 
 EVERY_CHARACTER = "".join(chr(c) for c in range(0x40000) if not 0xD800 <= c < 0xE000)
 
@@ -18,6 +18,21 @@ def test_dialect_classes_match_what_regex_matches_on_every_character(source):
     ours = re.compile(re_dialect(source))
     assert [m.span() for m in ours.finditer(EVERY_CHARACTER)] == \
         [m.span() for m in regex.finditer(source, EVERY_CHARACTER)]
+
+
+@pytest.mark.parametrize("flags", [0, re.VERBOSE])
+def test_code_ranges_match_exactly_their_code_points(flags):
+    """Range ends written as characters or as escapes (specials, spaces, controls, surrogates):
+    either way the class holds exactly the given code points."""
+    rng = random.Random(3)
+    specials = [ord(c) for c in "\\]^-[&~|# \t\n"] + [0, 0x1F, 0x85, 0xD800, 0xDFFF, 0x3000]
+    for _ in range(40):
+        codes = set(rng.sample(specials, 6)) | {rng.randrange(0x110000) for _ in range(30)}
+        codes |= {c + 1 for c in rng.sample(sorted(codes), 10)}  # some runs
+        pattern = re.compile("[" + code_ranges((c, c + 1) for c in sorted(codes)) + "]", flags)
+        probe = sorted(codes | {c - 1 for c in codes if c} | {c + 1 for c in codes if c < 0x10FFFF})
+        found = {c for c in probe if pattern.fullmatch(chr(c))}
+        assert found == codes
 
 
 @pytest.mark.parametrize("text, expected", [

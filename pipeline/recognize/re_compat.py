@@ -55,14 +55,26 @@ def _re_classes() -> dict[str, tuple[str, str | None]]:
 
 
 def code_ranges(spans) -> str:
-    r"""re class ranges (\U0000001c-\U0000001f…) of [start, end) code point spans, neighbours joined."""
+    r"""re class ranges (一-龥, \U0000001c-\U0000001f…) of [start, end) code point spans, neighbours
+    joined. A printable character is written as itself: re parses a \U escape several times
+    slower, and its classes (\p{Han}, \d written out, the script tables) run to thousands of ranges."""
     joined: list[list[int]] = []
     for start, end in spans:
         if joined and joined[-1][1] == start:
             joined[-1][1] = end
         else:
             joined.append([start, end])
-    return "".join(f"\\U{a:08x}-\\U{b - 1:08x}" for a, b in joined)
+    return "".join(f"{_class_char(a)}-{_class_char(b - 1)}" for a, b in joined)
+
+
+def _class_char(code: int) -> str:
+    r"""One range end: the character itself unless a class could read it otherwise (\ ] [ ^ -, and
+    & ~ | which doubled warn of set operations), it is a space (a VERBOSE pattern's reader might
+    take it for layout) or not printable (a control, a lone surrogate)."""
+    char = chr(code)
+    if char.isprintable() and not char.isspace() and char not in "\\]^-[&~|":
+        return char
+    return f"\\U{code:08x}"
 
 
 def re_dialect(source: str) -> str:
