@@ -189,7 +189,6 @@ def test_company_mention_sets_the_fields_by_keyword_would():
 
 def test_country_prefix_before_as_the_pattern_finds_it():
     from pipeline.recognize import company_rules as R
-    from pipeline.recognize.company import _country_prefix_before
 
     rng = random.Random(13)
     pieces = [*R.COUNTRY_PREFIXES, "\n", "国", "大", "x", "美", "亚"]
@@ -197,7 +196,7 @@ def test_country_prefix_before_as_the_pattern_finds_it():
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6)))
         for start in range(len(text) + 1):
             m = R.COUNTRY_PREFIX_BEFORE.search(text, max(0, start - 6), start)
-            assert _country_prefix_before(text, start) == (m.start() if m else None), (text, start)
+            assert R.country_prefix_before(text, start) == (m.start() if m else None), (text, start)
 
 
 def test_no_basic_han_character_is_a_digit_or_a_space_to_regex():

@@ -38,21 +38,6 @@ _SENTENCE_MARK = regex.compile(r"[。，,！？；]|[称稱说說报道報導指
 _BYLINE_LEAD = regex.compile(r"[\s（(【\[「“\"]*(?:记者|記者)?[\s\p{Han}]{0,4}")
 
 
-_PREFIXES = frozenset(R.COUNTRY_PREFIXES)
-_PREFIX_LENGTHS = sorted({len(prefix) for prefix in R.COUNTRY_PREFIXES}, reverse=True)
-
-
-def _country_prefix_before(text: str, start: int) -> int | None:
-    """Where ``R.COUNTRY_PREFIX_BEFORE.search(text, max(0, start - 6), start)`` finds a prefix
-    (None: nowhere), by a lookup per prefix length, longest (leftmost) first, not a regex call:
-    the prefix ends at ``start``, or before a newline ending the window (where $ also matches)."""
-    end = start - 1 if text[start - 1:start] == "\n" else start
-    for length in _PREFIX_LENGTHS:
-        if end - length >= max(0, start - 6) and text[end - length:end] in _PREFIXES:
-            return end - length
-    return None
-
-
 def _is_publisher_or_credit(text: str, start: int, end: int) -> bool:
     """A source in a dateline (中央社台北15日電) or a bracketed photo credit ((reuters))."""
     before = text[max(0, start - 1):start]
@@ -91,7 +76,7 @@ def _alias_mentions(text: str, blocked: A.MaskedSpans) -> list[Mention]:
                 text[mentions[-1].end:start] in ("母公司", "的母公司"):
             start = mentions.pop().start
         else:
-            prefix = _country_prefix_before(text, start) if text[start - 1:start] in _PREFIX_LAST else None
+            prefix = R.country_prefix_before(text, start) if text[start - 1:start] in _PREFIX_LAST else None
             if prefix is not None and cuts.is_boundary(prefix):
                 start = prefix
         suffix = R.FORM_SUFFIX.match(text, end) if text[end:end + 1] in R.FORM_SUFFIX_FIRSTS else None

@@ -155,9 +155,9 @@ def find_groups(text: str, companies: Sequence[Mention]) -> list[Group]:
             else:
                 members = _find_enumeration(runs, size, must=listed)
         else:
-            prefix = R.COUNTRY_PREFIX_BEFORE.search(text, max(0, start - 6), start)
-            if prefix:
-                start = prefix.start()
+            prefix = R.country_prefix_before(text, start)
+            if prefix is not None:
+                start = prefix
             # 4家企业（A、B、C、D）: the list in brackets right after
             after = _BRACKETED_LIST.match(text[end:])
             if after:

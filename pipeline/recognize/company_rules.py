@@ -29,6 +29,19 @@ COUNTRY_PREFIXES = (
     "中资", "中資", "美资", "美資", "日资", "日資", "韩资", "韓資", "台资", "台資")
 # A country prefix ending where the search ends (before a name found after it)
 COUNTRY_PREFIX_BEFORE = regex.compile("(?:" + "|".join(sorted(COUNTRY_PREFIXES, key=len, reverse=True)) + r")$")
+_PREFIX_SET = frozenset(COUNTRY_PREFIXES)
+_PREFIX_LENGTHS = sorted({len(prefix) for prefix in COUNTRY_PREFIXES}, reverse=True)
+
+
+def country_prefix_before(text: str, start: int) -> int | None:
+    """Where ``COUNTRY_PREFIX_BEFORE.search(text, max(0, start - 6), start)`` finds a prefix (None:
+    nowhere), by a set lookup per prefix length, longest (leftmost) first, not a regex call: the
+    prefix ends at ``start``, or before a newline ending the window (where $ also matches)."""
+    end = start - 1 if text[start - 1:start] == "\n" else start
+    for length in _PREFIX_LENGTHS:
+        if end - length >= max(0, start - 6) and text[end - length:end] in _PREFIX_SET:
+            return end - length
+    return None
 PLACE_WORDS = frozenset(COUNTRY_PREFIXES) | {
     "全球", "国际", "國際", "国内", "國內", "海外", "境外", "境内", "亚洲", "亞洲", "世界", "全国", "全國", "本土", "当地",
     "當地", "北美", "欧美", "歐美", "日韩", "日韓", "中美", "美中", "美日", "日美"}

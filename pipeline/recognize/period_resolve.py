@@ -110,9 +110,8 @@ class Resolver:
         span = self._resolve(raw, sentence, paragraph)
         if span is not None:
             self.seen.append(Seen(span, sentence, paragraph, comparison))
-            first, last = span.start, span.end
-            if first is not None and last - first < 12:  # has_year(span), inline: once a period
-                self.latest[(last - first + 1, span.anchor is None)] = span
+            if has_year(span):
+                self.latest[(span.end - span.start + 1, span.anchor is None)] = span
         return span
 
     # ---- context -------------------------------------------------------------------------
