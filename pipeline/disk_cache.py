@@ -1,5 +1,6 @@
 """Data derived from a file, kept between processes: parsed models/*.yaml, the word sets read
-from jieba's dictionary.
+from jieba's dictionary; and data derived from a value (``cached_by_key``): the programs of big
+regular expressions (:mod:`pipeline.compiled_re`), the script classes of :mod:`pipeline.encoding`.
 
 Every process that extracts (each worker of a batch) loads the same data, and a few loads are
 most of its start: parsing companies.yaml (~90 ms; PyYAML builds its objects in Python) and
@@ -48,16 +49,23 @@ def cached(what: str, source: Path, build: Callable[[], T], kind: type) -> T:
     """``build()``, or what it returned before for the same ``source`` file (unchanged since) and
     the same ``what``; ``kind`` is the type a result has (a file holding anything else is
     rebuilt)."""
-    folder = cache_dir()
     try:
         stat = Path(source).stat()
     except OSError:
         return build()  # the builder reports a missing source in its own words
+    return cached_by_key(what, (str(Path(source).resolve()), stat.st_size, stat.st_mtime_ns), build, kind)
+
+
+def cached_by_key(what: str, key: object, build: Callable[[], T], kind: type) -> T:
+    """``build()``, or what it returned before for the same ``what`` and ``key`` (its repr: what
+    the result is derived from, e.g. a pattern's text; a result is kept for the newest ``key`` of
+    each ``what``)."""
+    folder = cache_dir()
     if folder is None:
         return build()
-    key = repr((FORMAT, what, str(Path(source).resolve()), stat.st_size, stat.st_mtime_ns, sys.version_info[:2]))
+    digest = hashlib.sha256(repr((FORMAT, what, key, sys.version_info[:2])).encode("utf-8")).hexdigest()[:24]
     stem = _safe_name(what)
-    path = folder / f"{stem}@{hashlib.sha256(key.encode('utf-8')).hexdigest()[:24]}.marshal"
+    path = folder / f"{stem}@{digest}.marshal"
     found = _read(path)
     if found is not _UNREAD and isinstance(found, kind):
         return found

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import numpy
 
+from pipeline.compiled_re import compile_kept
 from pipeline.lexicon import trie_alternation
 
 
@@ -31,7 +32,7 @@ class PhraseThenCharConverter:
         self.phrases = first
         self.lengths = sorted({len(key) for key in first}, reverse=True)
         self.phrase_starts = frozenset(key[0] for key in first)
-        self.any_phrase_start = _AnyOf(self.phrase_starts)
+        self.any_phrase_start = _AnyOf(self.phrase_starts, "t2s-phrase-starts")
         # OpenCC never converts its separators, so the table leaves them alone: then a text with
         # no phrase in it converts with one ``translate`` of the whole, without splitting
         self.table = str.maketrans({key: value.split(" ")[0] for key, value in characters.items()
@@ -40,15 +41,15 @@ class PhraseThenCharConverter:
         self.separators = separators
         # stdlib re: it searches an alternation of literals several times faster than regex; as a
         # trie (乾(?:隆|燥)…) it tries a place a character at a time, not phrase by phrase
-        self.any_phrase = re.compile(trie_alternation(list(first)))
+        self.any_phrase = compile_kept(trie_alternation(list(first)), name="t2s-phrases")
         # the characters the table changes. A text with none of them changes only where a phrase of
         # characters the table keeps has a value of its own (反覆 → 反复), and each such phrase holds
         # one of a few characters (覆, 瞭, 藉…): a text with none of those either is already
         # Simplified, found with one class search (most Simplified text holds phrase starts: 示, 上, 金)
         self.converting = frozenset(k for k, v in characters.items() if v.split(" ")[0] != k)
         self.unchanged_unless = self.converting | _kept_but_rephrased(first, self.converting)
-        self.may_change = _AnyOf(self.unchanged_unless)
-        self.any_converting = _AnyOf(self.converting)
+        self.may_change = _AnyOf(self.unchanged_unless, "t2s-may-change")
+        self.any_converting = _AnyOf(self.converting, "t2s-converting")
 
     def convert(self, text: str) -> str:
         if not self.may_change(text):
@@ -95,10 +96,10 @@ class _AnyOf:
     by one, for every character of the text, so the class has them all and a set checks the few
     found."""
 
-    def __init__(self, chars: frozenset[str]) -> None:
+    def __init__(self, chars: frozenset[str], name: str) -> None:
         self.astral = frozenset(char for char in chars if char > "\uffff")
-        self.pattern = re.compile("[{}{}]".format("".join(map(re.escape, sorted(chars - self.astral))),
-                                                 "\U00010000-\U0010ffff" if self.astral else ""))
+        self.pattern = compile_kept("[{}{}]".format("".join(map(re.escape, sorted(chars - self.astral))),
+                                                   "\U00010000-\U0010ffff" if self.astral else ""), name=name)
 
     def __call__(self, text: str) -> bool:
         found = self.pattern.search(text)

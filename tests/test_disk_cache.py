@@ -141,3 +141,13 @@ def test_jieba_tables_read_back_as_built(cache):
         assert jieba_dicts.latin_words() == latin
     jieba_dicts.words_tagged.cache_clear()
     assert len(list(cache.glob("jieba-*.marshal"))) == 2
+
+
+def test_cached_by_key_builds_once_per_key(cache):
+    build = Builder(["甲"])
+    assert disk_cache.cached_by_key("derived", ("key", 1), build, list) == ["甲"]
+    assert disk_cache.cached_by_key("derived", ("key", 1), build, list) == ["甲"]
+    assert build.calls == 1
+    assert disk_cache.cached_by_key("derived", ("key", 2), build, list) == ["甲"]
+    assert build.calls == 2
+    assert len(list(cache.glob("derived*"))) == 1  # the newest key's result replaces the older

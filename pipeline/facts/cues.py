@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
+from pipeline.compiled_re import compile_kept
 from pipeline.lexicon import load_data, require_keys, require_str_list, trie_alternation
 
 LISTS = ("strong_triggers", "spending_verbs", "capex_objects", "negative_terms", "increase_by",
@@ -41,7 +42,7 @@ def cue_patterns() -> dict[str, re.Pattern]:
     patterns = {}
     for name in LISTS:
         words = require_str_list("capex_terms.yaml", name, data[name])
-        patterns[name] = re.compile(trie_alternation(words))
+        patterns[name] = compile_kept(trie_alternation(words), name=f"cues-{name}")
     return patterns
 
 

@@ -50,7 +50,7 @@ _UNIT_CHARS = re.compile("[十百千拾佰仟]")
 _RUNS = num.MatchRuns(
     [*_LEX["per_unit"], *_LEX["qualifiers_before_class"], *_LEX["infix_over"], *_LEX["range_connectors"],
      *_LEX["qualifiers_after_class"], *num.numeral_words()],
-    [*_LEX["currencies_before"], *_LEX["currencies_after"]])
+    [*_LEX["currencies_before"], *_LEX["currencies_after"]], name="money")
 
 
 def find_money(text: str, *, local_currency: str = "CNY", rejected: list[dict] | None = None) -> list[Mention]:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
+from pipeline.compiled_re import compile_kept
 from pipeline.document import QUALIFIERS
 from pipeline.lexicon import LexiconError, alternation, load_data, require_keys, require_str_list, require_str_map
 from pipeline.recognize.re_compat import not_after
@@ -263,11 +264,12 @@ class MatchRuns:
     as a scan of the whole text, without the slow per-position scan of a big pattern over prose.
     """
 
-    def __init__(self, words: Iterable[str], anchors: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], anchors: Iterable[str], *, name: str) -> None:
         anchors = sorted(set(anchors), key=lambda w: (-len(w), w))
         # stdlib re: its first-character scan finds these plain words ~30x faster than regex
         self._anchor = re.compile("|".join(map(re.escape, anchors)))
-        self._foreign = re.compile(f"[{_foreign_ideographs(''.join(words) + ''.join(anchors))}]")
+        self._foreign = compile_kept(f"[{_foreign_ideographs(''.join(words) + ''.join(anchors))}]",
+                                     name=f"{name}-foreign")
 
     def __call__(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, anchors_end) of each run holding an anchor word, in text order; no anchor

@@ -14,6 +14,7 @@ from decimal import Decimal
 import regex
 from spacy.language import Language
 
+from pipeline.compiled_re import compile_kept
 from pipeline.document import Mention
 from pipeline.lexicon import LexiconError, alternation, load_data, require_keys, require_str_list, require_str_map
 from pipeline.recognize import numbers as num
@@ -62,7 +63,7 @@ def _build_pattern(lex: dict) -> re.Pattern:
     # stdlib re: the percent pattern needs nothing regex alone has, and re runs it faster. Optional
     # parts are written (?:X|), not X?: re runs an optional group as a REPEAT, which saves and
     # restores the group marks at each try; a branch does not.
-    return re.compile(rf"""
+    return compile_kept(rf"""
         (?:(?P<qual>(?<![{''.join(lex['qualifier_not_after'])}])   # 最近 is 'recently', not 'nearly'
            (?:{alternation(lex['qualifiers_before_class'])}))[ ]?|)   # 约3成, 超七成, 近3倍 (in the span)
         (?:
@@ -76,7 +77,7 @@ def _build_pattern(lex: dict) -> re.Pattern:
            (?P<unit>{after})
            (?:(?P<infb>{alternation(lex['infix_over'])}(?![{digits}十]))|)  # 三成多 (not 三成多少)
         )
-        """, re.VERBOSE)
+        """, re.VERBOSE, name="percent")
 
 
 _LEX = lexicon()
@@ -91,7 +92,7 @@ _SCREEN = re.compile(num.numeral_class("翻百"))
 _RUNS = num.MatchRuns(
     [*_LEX["qualifiers_before_class"], *_LEX["doubling_verbs"], "了", *_LEX["range_connectors"],
      *_LEX["list_separators"], *_LEX["infix_over"], *num.numeral_words()],
-    [*_LEX["units_after"], *_LEX["units_before"], *_LEX["doubling_units"]])
+    [*_LEX["units_after"], *_LEX["units_before"], *_LEX["doubling_units"]], name="percent")
 _DIRECTION = re.compile(r"(?P<verb>{})(?P<to>{})?(?:{}){{0,3}}\Z".format(
     alternation(_LEX["directions_of"]), alternation(_LEX["to_level"]),
     alternation(_LEX["between_verb_and_number"])))

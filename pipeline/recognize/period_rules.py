@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import regex
 
+from pipeline.compiled_re import compile_kept
 from pipeline.lexicon import LexiconError, alternation, load_data, require_keys, require_str_list, require_str_map
 from pipeline.recognize.re_compat import re_dialect
 
@@ -306,17 +307,17 @@ def patterns() -> dict[str, Any]:
     pieces = _pieces(words)
     pieces.update(PREFIX=PREFIX, SUB_FREE=SUB_FREE, SUB_TIED=SUB_TIED)
 
-    def compile_(template: str) -> re.Pattern:  # stdlib re, regex's classes spelled out: see re_dialect
-        return re.compile(re_dialect(_expand(template, pieces)), re.VERBOSE)
+    def compile_(name: str, template: str) -> re.Pattern:  # stdlib re, regex's classes spelled out: see re_dialect
+        return compile_kept(re_dialect(_expand(template, pieces)), re.VERBOSE, name=f"period-{name}")
 
     return {
-        "start": compile_(START),
-        "main": compile_(TEMPLATE),
-        "fy_paren": compile_(FY_PAREN),
+        "start": compile_("start", START),
+        "main": compile_("main", TEMPLATE),
+        "fy_paren": compile_("fy_paren", FY_PAREN),
         # a month followed by a day is a date, not a period (2月6日, 2025年12月30日)
-        "day_after": compile_(r"\s?«DAY»"),
+        "day_after": compile_("day_after", r"\s?«DAY»"),
         # cheap pre-screen: no period can match without one of these
-        "prescreen": compile_(r"[年月季期度QHYAE财財同]|(?:19|20)\d\d"),
+        "prescreen": compile_("prescreen", r"[年月季期度QHYAE财財同]|(?:19|20)\d\d"),
         "words": words,
         "comparison_markers": tuple(words["comparison_markers"]),  # for str.endswith, once
     }
