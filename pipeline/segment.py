@@ -27,6 +27,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc
 from spacy.tokens.doc import pickle_doc
 
+from pipeline.compiled_re import compile_kept
 from pipeline.lexicon import load_data, require_keys, require_str_list, trie_alternation
 from pipeline.recognize.re_compat import literal_words, re_dialect
 
@@ -61,7 +62,7 @@ copyreg.pickle(TextDoc, pickle_doc)  # pickles (and unpickles) as a plain Doc
 # Sentence-sized chunks: up to and including a terminator or a run of newlines.
 _CHUNK = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]+|[^。！？!?；;\n]+")
 # Script runs for the sentences jieba does not see (stdlib re, \p{Han} spelled out: faster).
-_RUNS = re.compile(re_dialect(r"\p{Han}+|[A-Za-z]+|[0-9]+|."), re.DOTALL)
+_RUNS = compile_kept(re_dialect(r"\p{Han}+|[A-Za-z]+|[0-9]+|."), re.DOTALL, name="segment-runs")
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ import re
 
 import regex
 
+from pipeline.compiled_re import compile_kept
 from pipeline.document import Mention
 from pipeline.jieba_dicts import utf8_key, words_tagged
 from pipeline.recognize import company_aliases as A
@@ -16,7 +17,7 @@ from pipeline.recognize.re_compat import re_dialect
 
 # stdlib re (\p{Han} spelled out): asked of each token before a name ending, where a call of
 # re's costs half one of regex's
-_NAME_WORD = re.compile(re_dialect(r"[\p{Han}A-Za-z]+"))
+_NAME_WORD = compile_kept(re_dialect(r"[\p{Han}A-Za-z]+"), name="company-name-word")
 _RUN_BEFORE_CODE = regex.compile(r"[\p{Han}A-Za-z\-]{2,16}$")
 # stdlib re: scans this literal-led pattern about 2x faster than regex
 _LATIN_IN_CONTEXT = re.compile(

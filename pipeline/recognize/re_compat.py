@@ -35,7 +35,15 @@ _CLASS_TOKEN = regex.compile(r"\\p\{Han\}|\\.|\[\^?|\]|[^\\\[\]]+")
 @functools.lru_cache(maxsize=1)
 def _re_classes() -> dict[str, tuple[str, str | None]]:
     r"""{class: (outside a character class, inside one)}: re's own class where it agrees with regex,
-    plus the characters only regex's has (\d: newer digits), less those only re's has (\s: \x1c-\x1f)."""
+    plus the characters only regex's has (\d: newer digits), less those only re's has (\s: \x1c-\x1f).
+    They follow from the two engines' Unicode tables alone (regex's version, Python's: the cache
+    keys every entry by Python version), so they are kept between processes (~15 ms to derive)."""
+    from pipeline.disk_cache import cached_by_key
+
+    return cached_by_key("dialect-classes", ("regex", regex.__version__), _derived_classes, dict)
+
+
+def _derived_classes() -> dict[str, tuple[str, str | None]]:
     codes = array.array("I", range(0x40000))
     codes[0xD800:0xE000] = array.array("I", [0x21]) * 0x800  # surrogates cannot be decoded: "!" instead
     every = codes.tobytes().decode("utf-32-le")
