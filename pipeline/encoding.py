@@ -222,7 +222,7 @@ def guess_script(text: str) -> str | None:
 def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
     """``_script_sets`` as character classes of ranges: counting matches is several times faster
     than counting a text's characters and intersecting sets. The classes follow from Python's
-    codec tables alone (~80 ms to derive), kept between processes as the patterns' programs are."""
+    codec tables alone (~50 ms to derive), kept between processes as the patterns' programs are."""
     from pipeline.compiled_re import compile_kept
     from pipeline.disk_cache import cached_by_key
 
