@@ -299,3 +299,23 @@ def test_records_orjson_refuses_are_written_as_dumps_bytes_writes_them():
     assert result.lines == {"mentions": dumps_bytes(plain) + b"\n" + dumps_bytes(huge) + b"\n",
                             "documents": dumps_bytes(plain) + b"\n"}
     assert result.counts == {"mentions": 2, "documents": 1}
+
+
+WARM_TWICE = """
+import gc
+from pipeline.engines import warm_up
+warm_up()
+frozen = gc.get_freeze_count()
+in_flight = [[number] for number in range(1000)]  # another thread's document, say
+warm_up()
+print(frozen > 10_000, gc.get_freeze_count() == frozen, gc.isenabled())
+"""
+
+
+def test_warm_up_freezes_the_loaded_pipeline_once():
+    """The pipeline's objects leave the collector's generations on the first warm_up; a later one
+    (a Dask worker's next partition) freezes nothing more, and the collector runs again after each."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", WARM_TWICE], env=env, cwd=ROOT, check=True,
+                          capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "True", "True"]

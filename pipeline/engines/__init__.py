@@ -250,10 +250,14 @@ def task_results(task: Task, limits: Limits, skip: Collection[int] = (),
             yield number, process_document(item, limits)
 
 
+_frozen = False  # whether this process (or the one it was forked from) has frozen its pipeline
+
+
 def warm_up() -> None:
     """Load the pipeline (once per process) and run it once, so a worker's first document is not
     charged with loading dictionaries (and does not run into the timeout). The document is built
     as a file's or a feed line's is: ingest has tables of its own (guess_script's)."""
+    global _frozen
     import pipeline
     from pipeline.ingest_document import build_document
 
@@ -268,8 +272,12 @@ def warm_up() -> None:
         pipeline.load()
         pipeline.run_document(build_document("微软今年资本支出800亿美元。", "warm-up", path=None,
                                              overrides={"date": "2025-01-01"}))
+        # once: a Dask worker warms up for every partition, and a later freeze would also keep for
+        # good the documents its other threads have in flight
+        if not _frozen:
+            gc.freeze()
+            _frozen = True
     finally:
-        gc.freeze()
         if collecting:
             gc.enable()
 
