@@ -89,6 +89,7 @@ def _tree_rss(pid: int) -> int:
     """Resident bytes now of ``pid`` and all its descendants (Linux /proc), 0 elsewhere. The
     sampler runs beside the measured command (on a 2-core machine, on the cores its workers use),
     so it reads each process's own children list, ~10x cheaper than scanning all of /proc."""
+    children = _children_lists if os.path.exists(f"/proc/{pid}/task/{pid}/children") else _children_by_scan()
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
@@ -97,41 +98,42 @@ def _tree_rss(pid: int) -> int:
                 total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, ValueError, IndexError):
             continue
-        stack.extend(_children(current))
+        stack.extend(children(current))
     return total
 
 
-def _children(pid: int) -> list[int]:
+def _children_lists(pid: int) -> list[int]:
     """The child processes of ``pid``, from each of its threads' children list (a process a
-    thread forks is listed under that thread); from every process's parent id in /proc/*/stat
-    where the kernel keeps no such lists."""
+    thread forks is listed under that thread)."""
+    found: list[int] = []
     try:
         threads = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return []
-    found: list[int] = []
+        return found
     for thread in threads:
         try:
             with open(f"/proc/{pid}/task/{thread}/children", "rb") as handle:
                 found += map(int, handle.read().split())
-        except FileNotFoundError:
-            return _children_by_scan(pid)
         except (OSError, ValueError):
             continue
     return found
 
 
-def _children_by_scan(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
+def _children_by_scan():
+    """Where the kernel keeps no children lists: every process's parent, from one scan of /proc."""
+    by_parent: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        entries = []
+    for entry in entries:
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat", "rb") as handle:
-                    if int(handle.read().rsplit(b")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
+                    by_parent.setdefault(int(handle.read().rsplit(b")", 1)[1].split()[1]), []).append(int(entry))
             except (OSError, IndexError, ValueError):
                 continue
-    return found
+    return lambda pid: by_parent.get(pid, [])
 
 
 def _high_water(pid: int) -> int:
