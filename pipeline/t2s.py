@@ -15,11 +15,14 @@ OpenCC build), ``to_simplified`` calls OpenCC itself. ``tests/test_t2s.py`` chec
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import numpy
 
+from pipeline import disk_cache
 from pipeline.compiled_re import compile_kept
 from pipeline.lexicon import trie_alternation
 
@@ -96,9 +99,10 @@ class _AnyOf:
     by one, for every character of the text, so the class has them all and a set checks the few
     found."""
 
-    def __init__(self, chars: frozenset[str], name: str) -> None:
-        self.astral = frozenset(char for char in chars if char > "\uffff")
-        self.pattern = compile_kept("[{}{}]".format("".join(map(re.escape, sorted(chars - self.astral))),
+    def __init__(self, chars: Iterable[str], name: str) -> None:
+        ordered = sorted(chars)  # a set's order varies; a string already in order sorts in one pass
+        self.astral = frozenset(char for char in ordered if char > "\uffff")
+        self.pattern = compile_kept("[{}{}]".format(re.escape("".join(c for c in ordered if c <= "\uffff")),
                                                    "\U00010000-\U0010ffff" if self.astral else ""), name=name)
 
     def __call__(self, text: str) -> bool:
@@ -158,5 +162,49 @@ def _converter() -> Callable[[str], str] | None:
 
 def to_simplified(text: str) -> str:
     """``text`` in Simplified Chinese (unchanged when OpenCC is not installed)."""
+    if not _may_change()(text):
+        return text
     convert = _converter()
     return convert(text) if convert is not None else text
+
+
+@functools.lru_cache(maxsize=1)
+def _may_change() -> Callable[[str], bool]:
+    """Whether OpenCC could change a text, known without loading OpenCC: the converter's own first
+    check (``unchanged_unless``), its characters kept in the disk cache against OpenCC's files.
+    Building the converter costs ~12 ms a process (OpenCC reads its dictionaries, the tables are
+    derived), which a batch of Simplified text never needs: every worker pays it only at its first
+    text that may change."""
+    files = _opencc_files()
+    if files is None:  # OpenCC is not installed: nothing is converted
+        return lambda text: False
+    chars = disk_cache.cached_by_key("t2s-may-change-chars", files, _may_change_chars, (str, type(None)))
+    if chars is None:  # another OpenCC implementation: every text goes to it
+        return lambda text: True
+    return _AnyOf(chars, "t2s-may-change")  # the characters in order, each once
+
+
+def _may_change_chars() -> str | None:
+    """The characters without which a text converts to itself (None: not known, convert them all)."""
+    convert = _converter()
+    if convert is None:
+        return ""
+    converter = getattr(convert, "__self__", None)
+    return "".join(sorted(converter.unchanged_unless)) if isinstance(converter, PhraseThenCharConverter) else None
+
+
+def _opencc_files() -> tuple | None:
+    """(name, size, mtime) of each of OpenCC's code, configuration and dictionary files: what its
+    conversion is made from (None: OpenCC is not installed)."""
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(list(spec.submodule_search_locations)[0])
+    found = []
+    for path in sorted([*root.glob("*.py"), *root.glob("config/*"), *root.glob("dictionary/*")]):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)

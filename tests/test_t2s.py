@@ -5,7 +5,8 @@ import pytest
 
 opencc = pytest.importorskip("opencc")
 
-from pipeline.t2s import PhraseThenCharConverter, _converter, to_simplified  # noqa: E402 (after the importorskip)
+from pipeline import t2s  # noqa: E402 (after the importorskip)
+from pipeline.t2s import PhraseThenCharConverter, _converter, to_simplified  # noqa: E402
 
 REFERENCE = opencc.OpenCC("t2s")
 
@@ -68,3 +69,40 @@ def test_the_character_checks_find_what_set_checks_find():
         assert converter.may_change(text) == (not converter.unchanged_unless.isdisjoint(text)), text
         assert converter.any_converting(text) == (not converter.converting.isdisjoint(text)), text
         assert converter.translate(text) == text.translate(converter.table), text
+
+
+@pytest.fixture
+def fresh_t2s():
+    """The converter and the may-change check built anew (and again after the test)."""
+    t2s._converter.cache_clear()
+    t2s._may_change.cache_clear()
+    yield
+    t2s._converter.cache_clear()
+    t2s._may_change.cache_clear()
+
+
+def test_simplified_text_is_left_alone_without_loading_opencc(fresh_t2s):
+    assert to_simplified("微软今年资本支出800亿美元，同比增长15%。") == "微软今年资本支出800亿美元，同比增长15%。"
+    assert t2s._converter.cache_info().currsize == 0  # OpenCC's dictionaries were not read
+    assert to_simplified("台積電資本支出") == "台积电资本支出"
+    assert t2s._converter.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_the_kept_characters_are_the_converters_first_check(fresh_t2s, cache, monkeypatch, tmp_path):
+    monkeypatch.setenv("CAPEX_CACHE_DIR", str(tmp_path) if cache == "on" else "off")
+    for _ in range(2):  # built, then (cache on) read back
+        t2s._may_change.cache_clear()
+        kept = t2s._may_change()
+        assert kept.pattern.pattern == _converter().__self__.may_change.pattern.pattern
+
+
+def test_without_opencc_nothing_changes(fresh_t2s, monkeypatch):
+    monkeypatch.setattr(t2s, "_opencc_files", lambda: None)
+    assert to_simplified("台積電") == "台積電"
+
+
+def test_another_opencc_implementation_gets_every_text(fresh_t2s, monkeypatch):
+    monkeypatch.setenv("CAPEX_CACHE_DIR", "off")
+    monkeypatch.setattr(t2s, "_converter", lambda: str.upper)  # not a PhraseThenCharConverter
+    assert to_simplified("capex") == "CAPEX"
