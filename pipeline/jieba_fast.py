@@ -20,13 +20,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from pipeline.compiled_re import compile_kept
+
 _LATIN = r"a-zA-Z0-9+#&._%\-"
 # jieba.re_han_default: the blocks jieba cuts with its dictionary; everything else is split below.
-_BLOCK = re.compile(f"([\u4E00-\u9FD5{_LATIN}]+)")
+_BLOCK = compile_kept(f"([\u4E00-\u9FD5{_LATIN}]+)", name="jieba-block")
 # One block (the usual call), its first Latin-class character as group 1 (none: all Han, and
 # rjieba's words need no repair): what ``cut`` and ``_cut_block`` would find in two scans.
 # Possessive: a text that is not one block fails without trying shorter Han prefixes.
-_ONE_BLOCK = re.compile(f"[\u4E00-\u9FD5]*+([{_LATIN}])?+[\u4E00-\u9FD5{_LATIN}]*+")
+_ONE_BLOCK = compile_kept(f"[\u4E00-\u9FD5]*+([{_LATIN}])?+[\u4E00-\u9FD5{_LATIN}]*+", name="jieba-one-block")
 # jieba.re_skip_default: inside the other text, line breaks and spaces are words, other characters one each.
 _SPACE = re.compile(r"(\r\n|\s)")
 _LATIN_RUN = re.compile(f"[{_LATIN}]+")

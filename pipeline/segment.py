@@ -78,7 +78,7 @@ def screen_patterns() -> tuple[re.Pattern, re.Pattern | None]:
     capex = require_keys("capex_terms.yaml", load_data("capex_terms.yaml"), ["strong_triggers", "capex_objects"])
     words = {*capex["strong_triggers"], *capex["capex_objects"]}
     cased = {word for word in words if _has_cased(word)}
-    return (re.compile(trie_alternation(sorted(words - cased))),
+    return (compile_kept(trie_alternation(sorted(words - cased)), name="segment-capex-terms"),
             re.compile(literal_words(cased, ignore_case=True)) if cased else None)
 
 
@@ -98,7 +98,7 @@ def amount_word_pattern() -> re.Pattern:
     words = {*currencies["currencies_before"], *currencies["currencies_after"],
              *units["units_after"], *units["units_before"], *units["doubling_units"]}
     # stdlib re: a trie of literals (see ``screen_patterns``), scanned several times faster than with regex
-    return re.compile(trie_alternation(sorted(words)))
+    return compile_kept(trie_alternation(sorted(words)), name="segment-amount-words")
 
 
 @functools.lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 import regex
 
 from pipeline.company_table import Company, load_company_table
+from pipeline.compiled_re import compile_kept
 from pipeline.document import Mention
 from pipeline.lexicon import trie_alternation
 from pipeline.recognize.re_compat import char_class, literal_words
@@ -56,7 +57,7 @@ def _alias_scan() -> tuple[re.Pattern, Callable[[str], list | None]]:
     single = {one: _by_length(entries) for one, entries in single.items()}
     seconds = char_class({pair[1] for pair in longer})
     singles = "|" + char_class(single) if single else ""
-    starts = re.compile(f"{char_class({pair[0] for pair in longer})}(?={seconds}){singles}")
+    starts = compile_kept(f"{char_class({pair[0] for pair in longer})}(?={seconds}){singles}", name="company-alias-starts")
     if not single:
         return starts, longer.get
     # a one-character alias's groups join those of each pair starting with it (the shortest)
@@ -125,7 +126,7 @@ def non_company_pattern() -> re.Pattern | None:
     words = load_company_table().non_companies
     if not words:
         return None
-    return re.compile(trie_alternation(list(words)))
+    return compile_kept(trie_alternation(list(words)), name="company-non-companies")
 
 
 def blocked_spans(text: str) -> list[tuple[int, int]]:

@@ -267,7 +267,7 @@ class MatchRuns:
     def __init__(self, words: Iterable[str], anchors: Iterable[str], *, name: str) -> None:
         anchors = sorted(set(anchors), key=lambda w: (-len(w), w))
         # stdlib re: its first-character scan finds these plain words ~30x faster than regex
-        self._anchor = re.compile("|".join(map(re.escape, anchors)))
+        self._anchor = compile_kept("|".join(map(re.escape, anchors)), name=f"{name}-anchors")
         self._foreign = compile_kept(f"[{_foreign_ideographs(''.join(words) + ''.join(anchors))}]",
                                      name=f"{name}-foreign")
 
