@@ -113,6 +113,7 @@ def run_batch(inputs: Sequence[str | Path], out_dir: str | Path, *, jobs: int | 
         raise
     finally:
         progress.close()
+        runner.close()  # after the commit: a pool's workers exit while the files are committed
     summary.seconds = time.perf_counter() - started
     summary.load_seconds = getattr(runner, "load_seconds", None)
     run_json = out_dir / "run.json"

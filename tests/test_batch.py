@@ -228,6 +228,22 @@ def test_long_documents_in_a_feed_do_not_deadlock_the_pool(tmp_path):
     assert [f["amount"]["value"] for f in _jsonl(out / "facts.jsonl")] == [(100 + i) * 10**8 for i in range(4)]
 
 
+def test_the_workers_exit_once_every_task_is_answered(corpus):
+    """The pool tells its workers to stop before it hands on the last results: they exit while
+    the driver writes those and commits the files, not after."""
+    workers = pool.Pool(2, Limits())
+    try:
+        tasks = list(engines.iter_tasks([corpus], Limits().max_bytes))
+        for number, (task, results) in enumerate(workers.run(tasks), start=1):
+            assert results
+            if number == len(tasks):  # the last results, the pool not closed yet
+                for worker in workers.workers:
+                    worker.process.join(timeout=10)
+                    assert worker.process.exitcode == 0
+    finally:
+        workers.close()
+
+
 def test_documents_over_max_bytes_are_recorded(tmp_path):
     articles = tmp_path / "in"
     articles.mkdir()

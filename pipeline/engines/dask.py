@@ -70,6 +70,10 @@ class DaskEngine:
                 cluster.close()
 
 
+    def close(self) -> None:
+        """Nothing to end: ``run`` closes its client (and the cluster it started) as it finishes."""
+
+
 def _results(batch: list[Task], future) -> Iterator[tuple[Task, list[DocResult]]]:
     results = future.result()
     future.release()

@@ -21,17 +21,30 @@ class LocalEngine:
         # seconds from the start until the pipeline was loaded (in every worker): the part of a
         # run's time that does not grow with the number of documents; None until known
         self.load_seconds: float | None = None
+        self._pool: Pool | None = None
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
         if self.jobs == 1:
             yield from self._serial(tasks)
-        else:
-            pool = Pool(self.jobs, self.limits)
-            try:
-                yield from pool.run(tasks)
-            finally:
-                self.load_seconds = pool.load_seconds
-                pool.close()
+            return
+        self.close()
+        pool = self._pool = Pool(self.jobs, self.limits)
+        try:
+            yield from pool.run(tasks)
+        except BaseException:  # stopped early (an error, Ctrl-C, the caller closed it): end the pool now
+            self.close()
+            raise
+        finally:
+            self.load_seconds = pool.load_seconds
+        # done: the workers were told to stop with the last results and are exiting (~10 ms each,
+        # while the kernel frees their memory); ``close`` waits for them, after the caller's
+        # own last steps (committing the output files)
+
+    def close(self) -> None:
+        """End the pool of the last run, if any (waits for its workers)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def _serial(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
         frozen_before = gc.get_freeze_count()

@@ -103,6 +103,7 @@ class Pool:
         self.chunk_size = FIRST_CHUNK
         self.task_seconds: float | None = None  # a task's time, averaged over the last chunks
         self.load_seconds: float | None = None  # until every first worker is ready
+        self.stopped = False  # whether the workers have been told to stop
 
     @property
     def window(self) -> int:
@@ -122,13 +123,20 @@ class Pool:
             except (KeyError, ValueError):
                 pass
 
-    def close(self) -> None:
-        self.selector.close()
+    def _stop_workers(self) -> None:
+        """Tell every worker to stop (once): it exits after the chunks it holds."""
+        if self.stopped:
+            return
+        self.stopped = True
         for worker in self.workers:
             try:
                 worker.conn.send(None)
             except (OSError, ValueError):
                 pass
+
+    def close(self) -> None:
+        self.selector.close()
+        self._stop_workers()
         deadline = time.monotonic() + 2
         for worker in self.workers:
             worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
@@ -144,6 +152,10 @@ class Pool:
         pending: dict[int, _Pending] = {}  # by seq, until handed on
         order: deque[int] = deque()  # seqs in input order
         while True:
+            if exhausted and not queue and not any(worker.chunks for worker in self.workers):
+                # every task is answered: the workers exit (~10 ms: the kernel frees their memory)
+                # while the driver writes the last results and commits the files
+                self._stop_workers()
             # hand on finished tasks in order
             while order and pending[order[0]].done:
                 item = pending.pop(order.popleft())
