@@ -102,11 +102,11 @@ def run_batch(inputs: Sequence[str | Path], out_dir: str | Path, *, jobs: int | 
                         total=None if quiet else estimate_documents(inputs))
     progress.errors = summary.errors
     try:
-        for task, results in runner.run(tasks):
-            entry = writer.write_entry(task.key, results)
-            summary.add(entry)
-            summary.new += 1
-            progress.update(len(results), errors=summary.errors)
+        for finished in runner.run(tasks):
+            for entry in writer.write_entries([(task.key, results) for task, results in finished]):
+                summary.add(entry)
+                summary.new += 1
+            progress.update(sum(len(results) for _, results in finished), errors=summary.errors)
         writer.commit()
     except BaseException:
         writer.close()

@@ -242,20 +242,30 @@ class OutputWriter:
         write_text_atomic(self.journal_path, text)
 
     # -- writing
-    def write_entry(self, key: str, results: Iterable[DocResult]) -> JournalEntry:
-        """Append the records of one input (its documents in order) and journal them."""
-        chunks, counts, error_kinds = _merged(results)
-        files: dict[str, tuple[int, str]] = {}
-        for name, data in chunks.items():
-            _write_all(self.streams[name], data)
-            self.offsets[name] += len(data)
-            files[name] = (self.offsets[name], hashlib.sha256(data).hexdigest())
-        for name, count in counts.items():
-            self.counts[name] = self.counts.get(name, 0) + count
-        entry = JournalEntry(key, counts, error_kinds, files)
+    def write_entries(self, inputs: Iterable[tuple[str, Iterable[DocResult]]]) -> list[JournalEntry]:
+        """Append the records of each ``(key, results)`` input (its documents in order) and journal
+        them: one write per file for them all (a pool hands on a few dozen inputs at a time, and
+        four writes per input were a third of the driver's time per document)."""
+        offsets = dict(self.offsets)
+        blobs: dict[str, list[bytes]] = {}
+        entries = []
+        for key, results in inputs:
+            chunks, counts, error_kinds = _merged(results)
+            files: dict[str, tuple[int, str]] = {}
+            for name, data in chunks.items():
+                blobs.setdefault(name, []).append(data)
+                offsets[name] += len(data)
+                files[name] = (offsets[name], hashlib.sha256(data).hexdigest())
+            entries.append(JournalEntry(key, counts, error_kinds, files))
+        for name, parts in blobs.items():
+            _write_all(self.streams[name], b"".join(parts))
+        self.offsets = offsets
+        for entry in entries:
+            for name, count in entry.counts.items():
+                self.counts[name] = self.counts.get(name, 0) + count
         # the streams are unbuffered: the records are in their files before the journal names them
-        _write_all(self.journal, dumps_bytes(entry.to_json()) + b"\n")
-        return entry
+        _write_all(self.journal, b"".join([dumps_bytes(entry.to_json()) + b"\n" for entry in entries]))
+        return entries
 
     def flush(self) -> None:
         for stream in self.streams.values():

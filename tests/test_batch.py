@@ -234,9 +234,11 @@ def test_the_workers_exit_once_every_task_is_answered(corpus):
     workers = pool.Pool(2, Limits())
     try:
         tasks = list(engines.iter_tasks([corpus], Limits().max_bytes))
-        for number, (task, results) in enumerate(workers.run(tasks), start=1):
-            assert results
-            if number == len(tasks):  # the last results, the pool not closed yet
+        handed_on = 0
+        for finished in workers.run(tasks):
+            assert all(results for _, results in finished)
+            handed_on += len(finished)
+            if handed_on == len(tasks):  # the last results, the pool not closed yet
                 for worker in workers.workers:
                     worker.process.join(timeout=10)
                     assert worker.process.exitcode == 0
@@ -284,6 +286,27 @@ def test_run_json_tells_loading_apart_from_the_run(corpus, tmp_path, jobs):
     run = json.loads((tmp_path / "out" / "run.json").read_text())
     assert 0 < run["load_seconds"] <= run["seconds"]
     assert summary.load_seconds == pytest.approx(run["load_seconds"], abs=0.001)
+
+
+def test_inputs_written_together_give_the_files_and_journal_of_one_at_a_time(tmp_path):
+    """write_entries writes a burst of inputs with one write per file: the bytes, the journal and
+    what a resume confirms are those of writing the inputs one by one."""
+    from pipeline.emit import DocResult, OutputWriter, confirmed_entries
+
+    def results(i: int) -> list[DocResult]:
+        return [DocResult.from_records({"documents": [{"doc_id": f"d{i}.{n}"}], "facts": [{"v": i}] * (i % 3),
+                                        "errors": [{"e": i}] if i % 4 == 0 else []}) for n in range(1 + i % 2)]
+    inputs = [(f"file:a{i}", results(i)) for i in range(9)]
+    one_by_one, together = OutputWriter(tmp_path / "one"), OutputWriter(tmp_path / "together")
+    for item in inputs:
+        one_by_one.write_entries([item])
+    together.write_entries(inputs[:4])
+    together.write_entries(inputs[4:])
+    for writer in (one_by_one, together):
+        writer.close()
+    for name in ("documents.jsonl.partial", "facts.jsonl.partial", "errors.jsonl.partial", ".capex-journal.jsonl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "together" / name).read_bytes(), name
+    assert [e.key for e in confirmed_entries(tmp_path / "together")] == [key for key, _ in inputs]
 
 
 def test_doc_result_lines_are_the_dumps_of_each_record():

@@ -3,8 +3,10 @@
 Every engine runs the same unit of work, a :class:`Task`: one input file (read and ingested
 where the task runs) or one document a ``.jsonl`` file already gave. ``run_task`` turns a task
 into one :class:`~pipeline.emit.DocResult` per document, each document under the
-``doc_timeout`` and ``max_bytes`` limits; an engine yields ``(task, results)`` in task order,
-so the output does not depend on the engine or the number of workers.
+``doc_timeout`` and ``max_bytes`` limits; an engine's ``run`` yields lists of ``(task, results)``
+in task order (each list the tasks finished since the last, so that they are written together),
+so the output does not depend on the engine or the number of workers; ``close`` ends what a
+run left running (called after the output is committed).
 
 Test hook: when the environment variable ``CAPEX_TEST_HANG_MARKER`` is set, a document whose
 text contains its value sleeps instead of being extracted (it is how the tests make a

@@ -52,7 +52,7 @@ class DaskEngine:
                                dashboard_address=None)
         return Client(cluster), cluster
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
+    def run(self, tasks: Iterable[Task]) -> Iterator[list[tuple[Task, list[DocResult]]]]:
         client, cluster = self._client()
         try:
             workers = max(1, sum(client.nthreads().values()))
@@ -61,9 +61,9 @@ class DaskEngine:
             for batch in _batches(tasks, self.batch_size):
                 futures.append((batch, client.submit(run_batch_part, batch, self.limits, pure=False)))
                 while len(futures) >= limit:
-                    yield from _results(*futures.popleft())
+                    yield _results(*futures.popleft())
             while futures:
-                yield from _results(*futures.popleft())
+                yield _results(*futures.popleft())
         finally:
             client.close()
             if cluster is not None:
@@ -74,10 +74,10 @@ class DaskEngine:
         """Nothing to end: ``run`` closes its client (and the cluster it started) as it finishes."""
 
 
-def _results(batch: list[Task], future) -> Iterator[tuple[Task, list[DocResult]]]:
+def _results(batch: list[Task], future) -> list[tuple[Task, list[DocResult]]]:
     results = future.result()
     future.release()
-    yield from zip(batch, results)
+    return list(zip(batch, results))
 
 
 def _batches(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:

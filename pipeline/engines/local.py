@@ -23,7 +23,7 @@ class LocalEngine:
         self.load_seconds: float | None = None
         self._pool: Pool | None = None
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
+    def run(self, tasks: Iterable[Task]) -> Iterator[list[tuple[Task, list[DocResult]]]]:
         if self.jobs == 1:
             yield from self._serial(tasks)
             return
@@ -46,7 +46,7 @@ class LocalEngine:
         if pool is not None:
             pool.close()
 
-    def _serial(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
+    def _serial(self, tasks: Iterable[Task]) -> Iterator[list[tuple[Task, list[DocResult]]]]:
         frozen_before = gc.get_freeze_count()
         started = time.perf_counter()
         warm_up()  # freezes the loaded objects out of the garbage collector's way (warm_up)
@@ -54,7 +54,7 @@ class LocalEngine:
         try:
             with bounded_vocab():
                 for task in tasks:
-                    yield task, run_task(task, self.limits)
+                    yield [(task, run_task(task, self.limits))]
         finally:
             if not frozen_before:  # this is the caller's process: its objects are collected as before
                 gc.unfreeze()

@@ -145,7 +145,7 @@ class Pool:
             else:
                 worker.conn.close()
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[DocResult]]]:
+    def run(self, tasks: Iterable[Task]) -> Iterator[list[tuple[Task, list[DocResult]]]]:
         source = iter(tasks)
         exhausted = False
         queue: deque[tuple[Task, frozenset]] = deque()  # (task, numbers held) waiting for a worker
@@ -157,9 +157,12 @@ class Pool:
                 # while the driver writes the last results and commits the files
                 self._stop_workers()
             # hand on finished tasks in order
+            finished = []
             while order and pending[order[0]].done:
                 item = pending.pop(order.popleft())
-                yield item.task, item.ordered()
+                finished.append((item.task, item.ordered()))
+            if finished:
+                yield finished
             # fill the window
             while not exhausted and len(order) < self.window:
                 try:
