@@ -9,7 +9,8 @@ or slows down between measurements moves both sides of a ratio taken close toget
 - plain ``jieba.cut`` (default dictionary, HMM on) over the same cleaned text, in a fresh
   process, the fastest of ``--repeats`` passes (default 3): characters/s, the baseline;
 - ``capex extract --jobs 1`` and ``--jobs <all cores>``, the fastest of ``--repeats`` runs (a
-  shared machine only slows a run down; each is a fresh command): characters/s and documents/s
+  shared machine only slows a run down; each is a fresh command; the two settings take turns, so
+  that a slow spell falls on both): characters/s and documents/s
   over the run's own time (run.json ``seconds``: loading the pipeline, ingest, extraction and output;
   not the interpreter's start), and the wall time of the whole command; and the ratio to jieba
   once more without the pipeline's loading (run.json ``load_seconds``), as the baseline's time
@@ -244,11 +245,14 @@ def _capex_run(corpus: Path, out: Path, jobs: int) -> dict:
 
 def _one_round(n: int, corpus: Path, work: Path, settings: list[int], repeats: int) -> dict:
     found: dict = {}
+    runs: dict[int, list[dict]] = {jobs: [] for jobs in settings}
+    for _ in range(repeats):  # interleaved (1, all, 1, all…): a slow spell of a shared machine falls on both
+        for jobs in settings:
+            runs[jobs].append(_capex_run(corpus, work / f"out-{n}-j{jobs}", jobs))
     for jobs in settings:
-        runs = [_capex_run(corpus, work / f"out-{n}-j{jobs}", jobs) for _ in range(repeats)]
         # the fastest run counts, as the fastest of jieba's passes does (a shared machine only
         # ever slows a run down); the peak is the largest of them all
-        found[jobs] = {**min(runs, key=lambda run: run["seconds"]), "peak": max(run["peak"] for run in runs)}
+        found[jobs] = {**min(runs[jobs], key=lambda run: run["seconds"]), "peak": max(run["peak"] for run in runs[jobs])}
     documents = found[1]["out"] / "documents.jsonl"
     with documents.open(encoding="utf-8") as docs:
         found["chars"] = sum(len(json.loads(line)["text"]) for line in docs)
