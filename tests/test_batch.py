@@ -1,6 +1,7 @@
 """Batch runs: order across --jobs, resume after a real kill, per-document limits, progress output."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -358,3 +359,14 @@ def test_warm_up_freezes_the_loaded_pipeline_once():
     done = subprocess.run([sys.executable, "-c", WARM_TWICE], env=env, cwd=ROOT, check=True,
                           capture_output=True, text=True)
     assert done.stdout.split() == ["True", "True", "True"]
+
+
+def test_every_in_process_run_works_on_a_frozen_pipeline():
+    """A run at jobs=1 unfreezes the caller's process when it ends; the next run freezes the
+    pipeline again (it did not: warm_up remembered the first freeze and skipped)."""
+    from pipeline.engines.local import LocalEngine
+
+    for _ in range(2):
+        frozen = [gc.get_freeze_count() for _ in LocalEngine(1, Limits()).run(engines.iter_tasks([SAMPLES], 10**7))]
+        assert min(frozen) > 10_000
+        assert gc.get_freeze_count() == 0

@@ -284,6 +284,14 @@ def warm_up() -> None:
             gc.enable()
 
 
+def unfreeze() -> None:
+    """Undo warm_up's freeze (in a caller's own process, after an in-process run): its objects are
+    collected as before, and the next warm_up freezes the pipeline again."""
+    global _frozen
+    gc.unfreeze()
+    _frozen = False
+
+
 def make_engine(name: str, jobs: int, limits: Limits, scheduler: str | None = None):
     if name == "local":
         from pipeline.engines.local import LocalEngine

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from pipeline.emit import DocResult
-from pipeline.engines import Limits, Task, bounded_vocab, run_task, warm_up
+from pipeline.engines import Limits, Task, bounded_vocab, run_task, unfreeze, warm_up
 from pipeline.engines.pool import Pool
 
 
@@ -57,7 +57,7 @@ class LocalEngine:
                     yield [(task, run_task(task, self.limits))]
         finally:
             if not frozen_before:  # this is the caller's process: its objects are collected as before
-                gc.unfreeze()
+                unfreeze()
 
 
 def default_jobs() -> int:
