@@ -43,6 +43,8 @@ def country_prefix_before(text: str, start: int) -> int | None:
         if end - length >= max(0, start - 6) and text[end - length:end] in _PREFIX_SET:
             return end - length
     return None
+
+
 PLACE_WORDS = frozenset(COUNTRY_PREFIXES) | {
     "全球", "国际", "國際", "国内", "國內", "海外", "境外", "境内", "亚洲", "亞洲", "世界", "全国", "全國", "本土", "当地",
     "當地", "北美", "欧美", "歐美", "日韩", "日韓", "中美", "美中", "美日", "日美"}
